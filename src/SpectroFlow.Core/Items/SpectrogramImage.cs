@@ -49,6 +49,9 @@ public sealed class SpectrogramImage
     /// <summary>Returns the byte of channel <paramref name="channel"/> (0 R, 1 G, 2 B) at (<paramref name="row"/>, <paramref name="column"/>).</summary>
     public byte this[int row, int column, int channel] => Rgb[(row * Width + column) * 3 + channel];
 
+    /// <summary>The same pixels with other parameters (e.g. command-line overrides of the EXIF values).</summary>
+    public SpectrogramImage WithParameters(SpectrogramParams parameters) => new(Width, Height, Rgb, parameters, MaxValue, Name);
+
     /// <inheritdoc />
     public override string ToString() => $"{(Name.Length > 0 ? Name : "image")} ({Width}x{Height})";
 }

@@ -101,6 +101,11 @@ public sealed record SpectrogramParams
             problems.Add($"window duration {WindowDurationMs} ms must be positive");
         }
 
+        if (WindowDurationMs < StepSizeMs)
+        {
+            problems.Add($"window duration {WindowDurationMs} ms must be at least the step size {StepSizeMs} ms (or frames would not overlap)");
+        }
+
         if (PaddedDurationMs < WindowDurationMs)
         {
             problems.Add($"padded duration {PaddedDurationMs} ms must be at least the window duration {WindowDurationMs} ms");

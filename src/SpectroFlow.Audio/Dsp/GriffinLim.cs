@@ -1,0 +1,153 @@
+using SpectroFlow.Core.Randomness;
+
+namespace SpectroFlow.Audio.Dsp;
+
+/// <summary>
+/// torchaudio.functional.griffinlim for one channel, restricted to the STFT bins that can be nonzero (the linear
+/// magnitudes are exactly zero above the filterbank's last bin, so phases there never reach the output):
+/// <code>
+/// angles = rand + i rand; prev = 0
+/// repeat n: x = istft(S * angles); R = stft(x); a = R - m/(1+m) * prev; angles = a / (|a| + 1e-16); prev = R
+/// return istft(S * angles)
+/// </code>
+/// istft divides the overlap-add by the summed squared window and trims n_fft/2 on each side (length hop*(T-1)).
+/// </summary>
+internal sealed class GriffinLim
+{
+    private readonly StftGeometry _geometry;
+    private readonly int _bins;
+    private readonly FramePool _pool;
+
+    public GriffinLim(StftGeometry geometry, int bins, FramePool pool)
+    {
+        _geometry = geometry;
+        _bins = bins;
+        _pool = pool;
+    }
+
+    /// <summary>Runs the algorithm on magnitudes [frame][bin] and returns the waveform (same scale as the magnitudes).</summary>
+    public float[] Run(float[] magnitudes, int frames, int iterations, double momentum, ulong seed, CancellationToken cancellationToken)
+    {
+        int bins = _bins;
+        int length = _geometry.Hop * (frames - 1);
+        float[] envelope = _geometry.WindowEnvelope(frames, length);
+        var next = new float[frames * bins * 2];
+        var previous = new float[frames * bins * 2];
+        var frameOutputs = new float[frames * _geometry.WindowLength];
+        var wave = new float[length];
+
+        var random = new DeterministicRandom(seed);
+        for (int i = 0; i < frames * bins; i++)
+        {
+            float s = magnitudes[i];
+            next[2 * i] = s * random.NextSingle();
+            next[2 * i + 1] = s * random.NextSingle();
+        }
+
+        float alpha = (float)(momentum / (1.0 + momentum));
+        for (int iteration = 0; iteration < iterations; iteration++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            InverseStft(next, frames, frameOutputs, envelope, wave);
+            _pool.For(frames, (start, end, worker) =>
+            {
+                RealFft fft = worker.Fft;
+                for (int t = start; t < end; t++)
+                {
+                    _geometry.LoadWindowedFrame(wave, t, fft.Signal);
+                    fft.Forward();
+                    UpdateAngles(fft.Spectrum, t, magnitudes, next, previous, alpha);
+                }
+            });
+        }
+
+        InverseStft(next, frames, frameOutputs, envelope, wave);
+        return wave;
+    }
+
+    private void UpdateAngles(ReadOnlySpan<float> rebuilt, int frame, float[] magnitudes, float[] next, float[] previous, float alpha)
+    {
+        int bins = _bins;
+        Span<float> prev = previous.AsSpan(frame * bins * 2, bins * 2);
+        Span<float> target = next.AsSpan(frame * bins * 2, bins * 2);
+        ReadOnlySpan<float> s = magnitudes.AsSpan(frame * bins, bins);
+        for (int k = 0; k < bins; k++)
+        {
+            float re = rebuilt[2 * k];
+            float im = rebuilt[2 * k + 1];
+            float ar = re - alpha * prev[2 * k];
+            float ai = im - alpha * prev[2 * k + 1];
+            prev[2 * k] = re;
+            prev[2 * k + 1] = im;
+            float scale = s[k] / (MathF.Sqrt(ar * ar + ai * ai) + 1e-16f);
+            target[2 * k] = ar * scale;
+            target[2 * k + 1] = ai * scale;
+        }
+    }
+
+    private void InverseStft(float[] spectra, int frames, float[] frameOutputs, float[] envelope, float[] wave)
+    {
+        int bins = _bins;
+        int windowLength = _geometry.WindowLength;
+        int offset = _geometry.WindowOffset;
+        float[] window = _geometry.Window;
+        float norm = 1f / _geometry.FftSize;
+        _pool.For(frames, (start, end, worker) =>
+        {
+            RealFft fft = worker.Fft;
+            for (int t = start; t < end; t++)
+            {
+                Span<float> spectrum = fft.Spectrum;
+                spectra.AsSpan(t * bins * 2, bins * 2).CopyTo(spectrum);
+                spectrum[(bins * 2)..].Clear();
+                fft.Inverse();
+                ReadOnlySpan<float> signal = fft.Signal.Slice(offset, windowLength);
+                Span<float> output = frameOutputs.AsSpan(t * windowLength, windowLength);
+                for (int i = 0; i < windowLength; i++)
+                {
+                    output[i] = signal[i] * window[i] * norm;
+                }
+            }
+        });
+
+        // Overlap-add in output chunks; each chunk sums its frames in increasing order (deterministic).
+        int hop = _geometry.Hop;
+        int firstOffset = offset - _geometry.Pad;
+        const int ChunkSamples = 16384;
+        int chunks = (wave.Length + ChunkSamples - 1) / ChunkSamples;
+        _pool.For(chunks, (start, end, _) =>
+        {
+            for (int chunk = start; chunk < end; chunk++)
+            {
+                int from = chunk * ChunkSamples;
+                int to = Math.Min(wave.Length, from + ChunkSamples);
+                Span<float> target = wave.AsSpan(from, to - from);
+                target.Clear();
+                int firstFrame = Math.Max(0, (from - firstOffset - windowLength) / hop);
+                int lastFrame = Math.Min(frames - 1, (to - 1 - firstOffset) / hop);
+                for (int t = firstFrame; t <= lastFrame; t++)
+                {
+                    int frameStart = t * hop + firstOffset;
+                    int lo = Math.Max(from, frameStart);
+                    int hi = Math.Min(to, frameStart + windowLength);
+                    if (lo >= hi)
+                    {
+                        continue;
+                    }
+
+                    ReadOnlySpan<float> source = frameOutputs.AsSpan(t * windowLength + (lo - frameStart), hi - lo);
+                    Span<float> destination = wave.AsSpan(lo, hi - lo);
+                    for (int i = 0; i < source.Length; i++)
+                    {
+                        destination[i] += source[i];
+                    }
+                }
+
+                for (int n = from; n < to; n++)
+                {
+                    wave[n] /= envelope[n];
+                }
+            }
+        });
+    }
+}

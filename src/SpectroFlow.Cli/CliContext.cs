@@ -1,0 +1,67 @@
+using Serilog;
+using SpectroFlow.Core.Errors;
+
+namespace SpectroFlow.Cli;
+
+/// <summary>What every command needs: output writers, the logger, and the error policy that maps failures to exit codes.</summary>
+internal sealed class CliContext
+{
+    public CliContext(TextWriter output, TextWriter error, ILogger logger, bool verbose)
+    {
+        Out = output;
+        Error = error;
+        Logger = logger;
+        Verbose = verbose;
+    }
+
+    public TextWriter Out { get; }
+
+    public TextWriter Error { get; }
+
+    public ILogger Logger { get; }
+
+    public bool Verbose { get; }
+
+    /// <summary>
+    /// Runs a command body on the thread pool and turns its outcome into an exit code: user errors print one line
+    /// ("error: ..."), unexpected ones too unless --verbose asks for the stack trace.
+    /// </summary>
+    public async Task<int> RunAsync(Action body)
+    {
+        try
+        {
+            await Task.Run(body).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }
+        catch (UsageException e)
+        {
+            return Report(e, ExitCodes.Usage);
+        }
+        catch (OperationCanceledException)
+        {
+            Error.WriteLine("cancelled");
+            return ExitCodes.Cancelled;
+        }
+        catch (SpectroFlowException e)
+        {
+            return Report(e, ExitCodes.Failure);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or OutOfMemoryException or NotSupportedException)
+        {
+            return Report(e, ExitCodes.Failure);
+        }
+    }
+
+    private int Report(Exception e, int exitCode)
+    {
+        Error.WriteLine($"error: {OneLine(e.Message)}");
+        if (Verbose)
+        {
+            Error.WriteLine(e.ToString());
+        }
+
+        return exitCode;
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+}
