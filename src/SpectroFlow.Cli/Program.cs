@@ -20,6 +20,7 @@ var root = new RootCommand("SpectroFlow: music <-> Riffusion spectrogram images,
     ImageToAudioCommand.Create(context),
     PrintExifCommand.Create(context),
     RgbCommand.Create(context),
+    BenchCommand.Create(context),
 };
 root.Options.Add(verboseOption);
 
