@@ -284,6 +284,28 @@ public sealed class SpectrogramPngTests
         Pixel(image, 0, 1).Should().Equal(200, 200, 200);
     }
 
+    [Theory]
+    [InlineData(PngColorType.Rgb, PngBitDepth.Bit8)]
+    [InlineData(PngColorType.Grayscale, PngBitDepth.Bit16)]
+    [InlineData(PngColorType.Grayscale, PngBitDepth.Bit1)]
+    public void Read_InterlacedPng_DecodesCompletely(PngColorType colorType, PngBitDepth bitDepth)
+    {
+        byte[] rgb = RandomRgb(13, 512, seed: 3, gray: colorType == PngColorType.Grayscale);
+        if (bitDepth == PngBitDepth.Bit1)
+        {
+            for (int i = 0; i < rgb.Length; i++)
+            {
+                rgb[i] = rgb[i] >= 128 ? (byte)255 : (byte)0;
+            }
+        }
+
+        using Image<Rgb24> picture = Image.LoadPixelData<Rgb24>(new ReadOnlySpan<byte>(rgb), 13, 512);
+
+        SpectrogramImage image = ReadEncoded(picture, new PngEncoder { ColorType = colorType, BitDepth = bitDepth, InterlaceMethod = PngInterlaceMode.Adam7 });
+
+        image.Rgb.Should().Equal(rgb);
+    }
+
     [Fact]
     public void Read_Jpeg_LoadsWithFallbackParams()
     {

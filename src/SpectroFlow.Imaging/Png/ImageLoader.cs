@@ -122,6 +122,13 @@ internal static class ImageLoader
         stream.Position = start;
         try
         {
+            problem = PngChunks.CheckImageData(stream);
+            if (problem is not null)
+            {
+                throw new InvalidImageException($"{name}: {problem}");
+            }
+
+            stream.Position = start;
             using Image<Rgb24> image = Image.Load<Rgb24>(s_options, stream);
             if (image.Width != width || image.Height != height)
             {
@@ -143,7 +150,7 @@ internal static class ImageLoader
     public static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 
     private static bool IsDecodeFailure(Exception e) =>
-        e is ImageFormatException or InvalidMemoryOperationException or IOException or NotSupportedException
+        e is ImageFormatException or InvalidMemoryOperationException or IOException or InvalidDataException or NotSupportedException
             or InvalidOperationException or ArgumentException or IndexOutOfRangeException or OverflowException
             or OutOfMemoryException;
 
@@ -152,7 +159,8 @@ internal static class ImageLoader
         UnknownImageFormatException => new InvalidImageException($"{name}: not an image in a supported format (PNG, JPEG, BMP, GIF, WebP, TIFF...)", e),
         InvalidImageContentException => new InvalidImageException($"{name}: the image data is corrupt or truncated ({OneLine(e.Message)})", e),
         ImageFormatException => new InvalidImageException($"{name}: the image is damaged ({OneLine(e.Message)})", e),
-        EndOfStreamException => new InvalidImageException($"{name}: the image is truncated", e),
+        InvalidDataException => new InvalidImageException($"{name}: the image data is corrupt or truncated (bad compressed data)", e),
+        EndOfStreamException => new InvalidImageException($"{name}: the image data is corrupt or truncated (unexpected end of file)", e),
         InvalidMemoryOperationException or OutOfMemoryException => new InvalidImageException($"{name}: the image is too large to decode", e),
         _ => new InvalidImageException($"{name}: cannot decode the image ({OneLine(e.Message)})", e),
     };

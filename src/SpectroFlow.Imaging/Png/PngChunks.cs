@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Text;
 
 namespace SpectroFlow.Imaging.Png;
@@ -120,6 +121,133 @@ internal static class PngChunks
 
             stream.Seek(length + 4, SeekOrigin.Current);
         }
+    }
+
+    /// <summary>
+    /// Checks that the image data of a seekable PNG stream (from the current position, the signature) is complete:
+    /// the concatenated IDAT chunks must inflate to at least the size IHDR implies. ImageSharp silently fills in
+    /// missing rows when a file is cut at a chunk boundary; Riffusion (PIL) reports such files as truncated.
+    /// Returns a problem description, or null when the data is complete or the stream is not a PNG.
+    /// </summary>
+    public static string? CheckImageData(Stream stream)
+    {
+        Span<byte> header = stackalloc byte[8];
+        if (stream.ReadAtLeast(header, 8, throwOnEndOfStream: false) < 8 || !header.SequenceEqual(Signature))
+        {
+            return null;
+        }
+
+        byte[]? ihdr = null;
+        using var compressed = new MemoryStream();
+        while (stream.ReadAtLeast(header, 8, throwOnEndOfStream: false) == 8)
+        {
+            uint length = BinaryPrimitives.ReadUInt32BigEndian(header);
+            long available = stream.Length - stream.Position;
+            ReadOnlySpan<byte> type = header[4..];
+            if (type.SequenceEqual("IEND"u8))
+            {
+                break;
+            }
+
+            if (type.SequenceEqual("IHDR"u8) && length == 13 && available >= 13)
+            {
+                ihdr = new byte[13];
+                stream.ReadExactly(ihdr);
+                stream.Seek(Math.Min(4, stream.Length - stream.Position), SeekOrigin.Current);
+                continue;
+            }
+
+            if (type.SequenceEqual("IDAT"u8))
+            {
+                int take = (int)Math.Min(length, available);
+                byte[] data = new byte[take];
+                stream.ReadExactly(data);
+                compressed.Write(data);
+                if (take < length)
+                {
+                    break;
+                }
+
+                stream.Seek(Math.Min(4, stream.Length - stream.Position), SeekOrigin.Current);
+                continue;
+            }
+
+            if (length > available)
+            {
+                break;
+            }
+
+            stream.Seek(length + 4, SeekOrigin.Current);
+        }
+
+        if (ihdr is null)
+        {
+            return null; // the decoder reports a missing or damaged header itself
+        }
+
+        long expected = ExpectedDataLength(ihdr);
+        if (expected <= 0)
+        {
+            return null;
+        }
+
+        compressed.Position = 0;
+        long inflated = 0;
+        byte[] buffer = new byte[1 << 16];
+        using (var zlib = new ZLibStream(compressed, CompressionMode.Decompress, leaveOpen: true))
+        {
+            int read;
+            while (inflated < expected && (read = zlib.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                inflated += read;
+            }
+        }
+
+        return inflated < expected
+            ? $"the image data is corrupt or truncated (it holds {inflated} of the {expected} bytes the header requires)"
+            : null;
+    }
+
+    // Bytes of filtered scanlines (filter byte + packed samples per row) for a non-interlaced or Adam7 image.
+    private static long ExpectedDataLength(ReadOnlySpan<byte> ihdr)
+    {
+        long width = BinaryPrimitives.ReadUInt32BigEndian(ihdr);
+        long height = BinaryPrimitives.ReadUInt32BigEndian(ihdr[4..]);
+        int depth = ihdr[8];
+        int channels = ihdr[9] switch
+        {
+            0 => 1,
+            2 => 3,
+            3 => 1,
+            4 => 2,
+            6 => 4,
+            _ => 0,
+        };
+        if (channels == 0 || depth is not (1 or 2 or 4 or 8 or 16))
+        {
+            return 0;
+        }
+
+        long bits = (long)channels * depth;
+        if (ihdr[12] == 0)
+        {
+            return height * (1 + (width * bits + 7) / 8);
+        }
+
+        // Adam7 passes: (x start, y start, x step, y step).
+        ReadOnlySpan<int> passes = [0, 0, 8, 8, 4, 0, 8, 8, 0, 4, 4, 8, 2, 0, 4, 4, 0, 2, 2, 4, 1, 0, 2, 2, 0, 1, 1, 2];
+        long total = 0;
+        for (int p = 0; p < passes.Length; p += 4)
+        {
+            long w = (width - passes[p] + passes[p + 2] - 1) / passes[p + 2];
+            long h = (height - passes[p + 1] + passes[p + 3] - 1) / passes[p + 3];
+            if (w > 0 && h > 0)
+            {
+                total += h * (1 + (w * bits + 7) / 8);
+            }
+        }
+
+        return total;
     }
 }
 
