@@ -1,0 +1,161 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
+using SpectroFlow.Core.Errors;
+using SpectroFlow.Core.IO;
+using SpectroFlow.Core.Items;
+using SpectroFlow.Core.Spectrograms;
+using SpectroFlow.Imaging.Exif;
+using SpectroFlow.Imaging.Png;
+
+namespace SpectroFlow.Imaging;
+
+/// <summary>
+/// Spectrogram images as PNG files, compatible with Riffusion.
+/// <para>
+/// Writing: Riffusion parameters (<see cref="IntensityScale.PerImageMax"/>) give an 8-bit RGB PNG (colour type 2)
+/// whose chunks are IHDR, eXIf, IDAT..., IEND; the eXIf payload is Riffusion's big-endian TIFF with tags
+/// 11000..11080 (MAX_VALUE only when <see cref="SpectrogramImage.MaxValue"/> is set). chavinlo parameters give an
+/// 8-bit grayscale PNG of the R channel without EXIF. Files are written atomically through <see cref="AtomicFile"/>.
+/// </para>
+/// <para>
+/// Reading: any image ImageSharp decodes (PNG of any colour type and depth, JPEG, ...) becomes RGB24. Parameters
+/// come from a PNG eXIf chunk when all of tags 11000..11070 are present and valid, else from the fallback
+/// (<see cref="SpectrogramParams.Riffusion"/> by default), as Riffusion does. A corrupt eXIf chunk (bad CRC, bad
+/// offsets, malformed TIFF) is ignored the same way: fallback parameters and no MaxValue. The image must be at
+/// least 2 px wide and exactly as high as the parameters' number of mel bins. Every problem with the input is
+/// reported as one <see cref="InvalidImageException"/> naming the file and the problem.
+/// </para>
+/// </summary>
+public static class SpectrogramPng
+{
+    /// <summary>Encodes <paramref name="image"/> as PNG bytes (see the type remarks for the layout).</summary>
+    /// <exception cref="ArgumentException">The image height differs from the parameters' mel bin count, or chavinlo with stereo.</exception>
+    public static byte[] Encode(SpectrogramImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        SpectrogramParams parameters = image.Parameters;
+        if (image.Height != parameters.NumFrequencies)
+        {
+            throw new ArgumentException(
+                $"The image is {image.Height} px high but its parameters say {parameters.NumFrequencies} mel bins.", nameof(image));
+        }
+
+        if (parameters.Scale == IntensityScale.AbsoluteMaxVolume)
+        {
+            if (parameters.Stereo)
+            {
+                throw new ArgumentException("chavinlo (grayscale) images cannot be stereo.", nameof(image));
+            }
+
+            return EncodeGray(image);
+        }
+
+        byte[] png = EncodeRgb(image.Rgb, image.Width, image.Height);
+        byte[] exif = RiffusionExif.FromParams(parameters, image.MaxValue).ToTiff();
+        return PngChunks.InsertAfterHeader(png, "eXIf", exif);
+    }
+
+    /// <summary>Writes <paramref name="image"/> to <paramref name="path"/> atomically (no partial file on failure).</summary>
+    public static void Write(string path, SpectrogramImage image)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] png = Encode(image);
+        AtomicFile.WriteAllBytes(path, png);
+    }
+
+    /// <summary>Reads a spectrogram image file.</summary>
+    /// <param name="path">Image file (PNG with or without Riffusion EXIF, JPEG, ...).</param>
+    /// <param name="fallback">Parameters when the file has no complete Riffusion EXIF; default <see cref="SpectrogramParams.Riffusion"/>.</param>
+    /// <param name="limits">Size limits checked before decoding; default <see cref="ImageLimits.Default"/>.</param>
+    /// <exception cref="InvalidImageException">The file is missing, unreadable, not an image, corrupt, too large, or of the wrong height.</exception>
+    public static SpectrogramImage Read(string path, SpectrogramParams? fallback = null, ImageLimits? limits = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using FileStream stream = ImageLoader.Open(path);
+        return Read(stream, path, fallback, limits);
+    }
+
+    /// <summary>Reads a spectrogram image from <paramref name="stream"/>; <paramref name="name"/> labels messages.</summary>
+    /// <inheritdoc cref="Read(string, SpectrogramParams?, ImageLimits?)" path="/param[@name='fallback']"/>
+    /// <inheritdoc cref="Read(string, SpectrogramParams?, ImageLimits?)" path="/param[@name='limits']"/>
+    /// <exception cref="InvalidImageException">The data is not an image, corrupt, too large, or of the wrong height.</exception>
+    public static SpectrogramImage Read(Stream stream, string name, SpectrogramParams? fallback = null, ImageLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(name);
+        fallback ??= SpectrogramParams.Riffusion;
+        limits ??= ImageLimits.Default;
+        Stream seekable = ImageLoader.Seekable(stream, name);
+        try
+        {
+            byte[]? payload = ImageLoader.ReadExif(seekable, name);
+            RiffusionExif? exif = payload is null ? null : RiffusionExif.Parse(payload);
+            SpectrogramParams parameters = fallback;
+            double? maxValue = null;
+            if (exif is not null && exif.TryGetParams(fallback, out SpectrogramParams fromExif))
+            {
+                parameters = fromExif;
+                maxValue = exif.MaxValue;
+            }
+
+            LoadedImage loaded = ImageLoader.Load(seekable, name, limits, (width, height) => CheckSize(width, height, parameters));
+            return new SpectrogramImage(loaded.Width, loaded.Height, loaded.Rgb, parameters, maxValue, name);
+        }
+        finally
+        {
+            if (!ReferenceEquals(seekable, stream))
+            {
+                seekable.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Encodes an RGB24 buffer as an 8-bit RGB PNG with no ancillary chunks.</summary>
+    internal static byte[] EncodeRgb(byte[] rgb, int width, int height)
+    {
+        using Image<Rgb24> picture = Image.LoadPixelData<Rgb24>(new ReadOnlySpan<byte>(rgb), width, height);
+        return Save(picture, PngColorType.Rgb);
+    }
+
+    private static byte[] EncodeGray(SpectrogramImage image)
+    {
+        byte[] gray = new byte[image.Width * image.Height];
+        ReadOnlySpan<byte> rgb = image.Rgb;
+        for (int i = 0; i < gray.Length; i++)
+        {
+            gray[i] = rgb[i * 3];
+        }
+
+        using Image<L8> picture = Image.LoadPixelData<L8>(new ReadOnlySpan<byte>(gray), image.Width, image.Height);
+        return Save(picture, PngColorType.Grayscale);
+    }
+
+    private static byte[] Save(Image picture, PngColorType colorType)
+    {
+        var encoder = new PngEncoder
+        {
+            ColorType = colorType,
+            BitDepth = PngBitDepth.Bit8,
+            ChunkFilter = PngChunkFilter.ExcludeAll,
+        };
+        using var output = new MemoryStream();
+        picture.Save(output, encoder);
+        return output.ToArray();
+    }
+
+    private static string? CheckSize(int width, int height, SpectrogramParams parameters)
+    {
+        if (height != parameters.NumFrequencies)
+        {
+            return $"image is {height} px high but the spectrogram params expect {parameters.NumFrequencies} mel bins";
+        }
+
+        if (width < 2)
+        {
+            return $"image is {width} px wide but a spectrogram needs at least 2 columns (STFT frames)";
+        }
+
+        return null;
+    }
+}
