@@ -76,12 +76,12 @@ internal static class BenchCommand
             {
                 AudioClip audio = ChannelMixer.ToMono(Resampler.Resample(AudioDecoder.Decode(clip), p.SampleRate));
                 SpectrogramImage image = SpectrogramImageMapper.ToImage(converter.ToMel(audio, cancellationToken));
-                Imaging.Png.SpectrogramPng.Write(png, image);
+                SpectrogramPng.Write(png, image);
                 frames = image.Width;
             });
             double i2a = Median(runs, () =>
             {
-                SpectrogramImage image = Imaging.Png.SpectrogramPng.Read(png);
+                SpectrogramImage image = SpectrogramPng.Read(png);
                 AudioClip audio = converter.ToAudio(SpectrogramImageMapper.ToMel(image), cancellationToken: cancellationToken);
                 AudioEncoder.Write(wav, OutputLevelling.Apply(audio));
             });
@@ -95,7 +95,7 @@ internal static class BenchCommand
             Parallel.ForEach(clips, new ParallelOptions { CancellationToken = cancellationToken }, clip =>
             {
                 AudioClip audio = ChannelMixer.ToMono(Resampler.Resample(AudioDecoder.Decode(clip), p.SampleRate));
-                Imaging.Png.SpectrogramPng.Write(Path.Combine(scratch, "folder-" + Path.GetFileNameWithoutExtension(clip) + ".png"), SpectrogramImageMapper.ToImage(serial.ToMel(audio)));
+                SpectrogramPng.Write(Path.Combine(scratch, "folder-" + Path.GetFileNameWithoutExtension(clip) + ".png"), SpectrogramImageMapper.ToImage(serial.ToMel(audio)));
             });
         });
 

@@ -4,7 +4,6 @@ using SpectroFlow.Audio.Dsp;
 using SpectroFlow.Core.Items;
 using SpectroFlow.Core.Spectrograms;
 using SpectroFlow.Imaging;
-using SpectroFlow.Imaging.Png;
 
 namespace SpectroFlow.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SpectroFlow.Imaging.Exif;
+using SpectroFlow.Imaging;
 
 namespace SpectroFlow.Cli.Commands;
 
@@ -12,7 +12,7 @@ internal static class PrintExifCommand
         var command = new Command("print-exif", "Print the spectrogram parameters stored in an image's EXIF") { input };
         command.SetAction((result, _) => context.RunAsync(() =>
         {
-            foreach (string line in RiffusionExif.Describe(result.GetRequiredValue(input)))
+            foreach (string line in ImageConversions.FormatExif(result.GetRequiredValue(input)))
             {
                 context.Out.WriteLine(line);
             }
