@@ -25,7 +25,7 @@ internal sealed class PlanarSampleBuffer
             throw DecodeFailure.TooLarge(name, expectedFrames * channelCount, channelCount, sampleRate, maxSamples);
         }
 
-        int initialFrames = (int)Math.Clamp(expectedFrames, 4096, maxFrames);
+        int initialFrames = (int)Math.Min(Math.Max(expectedFrames, 4096), maxFrames);
         _channels = new float[channelCount][];
         for (int c = 0; c < channelCount; c++)
         {
