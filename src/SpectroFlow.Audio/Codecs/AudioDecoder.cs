@@ -267,9 +267,9 @@ public static class AudioDecoder
             return "a ZIP archive";
         }
 
-        if (StartsWith(head, "RIFF") || StartsWith(head, "BM"))
+        if (head.Length >= 14 && StartsWith(head, "BM") && head[6] == 0 && head[7] == 0 && head[8] == 0 && head[9] == 0)
         {
-            return "an image";
+            return "a BMP image";
         }
 
         foreach (byte b in head)

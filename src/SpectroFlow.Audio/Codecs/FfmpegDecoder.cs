@@ -27,15 +27,13 @@ internal static class FfmpegDecoder
             return null;
         }
 
+        string executable = OperatingSystem.IsWindows() ? "ffmpeg.exe" : "ffmpeg";
         foreach (string directory in searchPath.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
-            foreach (string candidate in OperatingSystem.IsWindows() ? ["ffmpeg.exe"] : new[] { "ffmpeg" })
+            string fullPath = Path.Combine(directory, executable);
+            if (File.Exists(fullPath))
             {
-                string fullPath = Path.Combine(directory, candidate);
-                if (File.Exists(fullPath))
-                {
-                    return fullPath;
-                }
+                return fullPath;
             }
         }
 
