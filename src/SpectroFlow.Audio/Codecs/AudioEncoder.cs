@@ -1,0 +1,134 @@
+using SpectroFlow.Core.Errors;
+using SpectroFlow.Core.IO;
+using SpectroFlow.Core.Items;
+
+namespace SpectroFlow.Audio.Codecs;
+
+/// <summary>
+/// Writes <see cref="AudioClip"/>s as WAV (always available) or MP3 (needs libmp3lame.so.0). Every file is written
+/// through <see cref="AtomicFile"/>: a failed write leaves neither a partial output nor a temporary file behind.
+/// </summary>
+public static class AudioEncoder
+{
+    /// <summary>The default MP3 bitrate in kbit/s.</summary>
+    public const int DefaultMp3BitrateKbps = 192;
+
+    /// <summary>The file extensions <see cref="Write"/> understands.</summary>
+    public static IReadOnlyList<string> SupportedExtensions { get; } = [".wav", ".mp3"];
+
+    /// <summary>
+    /// The constant bitrates (kbit/s) LAME accepts. 32..320 are MPEG-1 rates (32, 44.1, 48 kHz audio), 8..160 are
+    /// MPEG-2/2.5 rates (8 to 24 kHz audio); LAME picks the nearest valid one if a rate does not exist for the sample rate.
+    /// </summary>
+    public static IReadOnlyList<int> Mp3Bitrates { get; } = [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 192, 224, 256, 320];
+
+    /// <summary>Writes <paramref name="clip"/> to <paramref name="path"/> in the format its extension names (.wav or .mp3).</summary>
+    /// <param name="path">The output file; its extension (case-insensitive) picks the format.</param>
+    /// <param name="clip">The audio to write.</param>
+    /// <param name="options">Format settings; <see langword="null"/> for <see cref="AudioWriteOptions.Default"/>.</param>
+    /// <exception cref="SpectroFlowException">The extension is not one of <see cref="SupportedExtensions"/>, or encoding failed.</exception>
+    /// <exception cref="NativeLibraryMissingException">MP3 output was asked for and libmp3lame.so.0 is not installed.</exception>
+    public static void Write(string path, AudioClip clip, AudioWriteOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(clip);
+        options ??= AudioWriteOptions.Default;
+        string extension = Path.GetExtension(path);
+        if (extension.Equals(".wav", StringComparison.OrdinalIgnoreCase))
+        {
+            WriteWav(path, clip, options.WavFormat);
+        }
+        else if (extension.Equals(".mp3", StringComparison.OrdinalIgnoreCase))
+        {
+            WriteMp3(path, clip, options.Mp3BitrateKbps);
+        }
+        else
+        {
+            string given = extension.Length > 0 ? $"'{extension}'" : "no extension";
+            throw new SpectroFlowException(
+                $"Cannot write '{path}': unsupported audio output format ({given}); supported: {string.Join(", ", SupportedExtensions)}");
+        }
+    }
+
+    /// <summary>Writes <paramref name="clip"/> as a WAV file (atomically).</summary>
+    /// <param name="path">The output file.</param>
+    /// <param name="clip">The audio to write; any channel count and sample rate.</param>
+    /// <param name="format">The sample encoding; see <see cref="WavSampleFormat"/> for rounding and saturation.</param>
+    public static void WriteWav(string path, AudioClip clip, WavSampleFormat format = WavSampleFormat.Pcm16)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(clip);
+        WriteAtomically(path, stream => WavWriter.Write(stream, clip, format));
+    }
+
+    /// <summary>Writes <paramref name="clip"/> as WAV to <paramref name="stream"/> (from its current position).</summary>
+    /// <param name="stream">A writable stream; not disposed.</param>
+    /// <param name="clip">The audio to write.</param>
+    /// <param name="format">The sample encoding.</param>
+    public static void WriteWav(Stream stream, AudioClip clip, WavSampleFormat format = WavSampleFormat.Pcm16)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(clip);
+        WavWriter.Write(stream, clip, format);
+    }
+
+    /// <summary>Returns <paramref name="clip"/> encoded as a complete WAV file in memory.</summary>
+    /// <param name="clip">The audio to encode.</param>
+    /// <param name="format">The sample encoding.</param>
+    /// <returns>The bytes of the WAV file.</returns>
+    public static byte[] EncodeWav(AudioClip clip, WavSampleFormat format = WavSampleFormat.Pcm16)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        using var stream = new MemoryStream();
+        WavWriter.Write(stream, clip, format);
+        return stream.ToArray();
+    }
+
+    /// <summary>
+    /// Writes <paramref name="clip"/> as a constant-bitrate MP3 file (atomically) with libmp3lame. Mono stays mono;
+    /// clips with more than two channels are reduced to their first two (<see cref="ChannelMixer.ToStereo"/>). The
+    /// file starts with a LAME Info tag, so gapless-aware decoders can remove the encoder delay and padding.
+    /// </summary>
+    /// <param name="path">The output file.</param>
+    /// <param name="clip">The audio to write.</param>
+    /// <param name="bitrateKbps">One of <see cref="Mp3Bitrates"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bitrateKbps"/> is not a legal MP3 bitrate.</exception>
+    /// <exception cref="NativeLibraryMissingException">libmp3lame.so.0 is not installed.</exception>
+    /// <exception cref="SpectroFlowException">LAME rejected the settings or failed.</exception>
+    public static void WriteMp3(string path, AudioClip clip, int bitrateKbps = DefaultMp3BitrateKbps)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(clip);
+        ValidateBitrate(bitrateKbps);
+        LameLibrary lame = LameLibrary.Default;
+        WriteAtomically(path, stream => Mp3Encoder.Encode(lame, stream, clip, bitrateKbps));
+    }
+
+    /// <summary>Returns <paramref name="clip"/> encoded as a complete MP3 file in memory (see <see cref="WriteMp3(string, AudioClip, int)"/>).</summary>
+    /// <param name="clip">The audio to encode.</param>
+    /// <param name="bitrateKbps">One of <see cref="Mp3Bitrates"/>.</param>
+    /// <returns>The bytes of the MP3 file.</returns>
+    public static byte[] EncodeMp3(AudioClip clip, int bitrateKbps = DefaultMp3BitrateKbps)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        ValidateBitrate(bitrateKbps);
+        LameLibrary lame = LameLibrary.Default;
+        using var stream = new MemoryStream();
+        Mp3Encoder.Encode(lame, stream, clip, bitrateKbps);
+        return stream.ToArray();
+    }
+
+    /// <summary>The single path by which every file output is written; see <see cref="AtomicFile.Write"/>.</summary>
+    internal static void WriteAtomically(string path, Action<Stream> encode) => AtomicFile.Write(path, encode);
+
+    private static void ValidateBitrate(int bitrateKbps)
+    {
+        if (!((IList<int>)Mp3Bitrates).Contains(bitrateKbps))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(bitrateKbps),
+                bitrateKbps,
+                $"{bitrateKbps} kbit/s is not an MP3 bitrate; use one of {string.Join(", ", Mp3Bitrates)}.");
+        }
+    }
+}

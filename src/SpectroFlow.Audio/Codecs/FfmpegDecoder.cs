@@ -1,0 +1,181 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
+using SpectroFlow.Core.Items;
+
+namespace SpectroFlow.Audio.Codecs;
+
+/// <summary>
+/// Decodes formats without a managed decoder (FLAC, Opus, AAC, ...) by running the ffmpeg executable and reading
+/// its 32-bit float WAV output from a pipe; nothing is written to disk.
+/// </summary>
+internal static class FfmpegDecoder
+{
+    private const int MaxErrorChars = 4000;
+
+    /// <summary>The ffmpeg executable to run, or <see langword="null"/> when it is not installed.</summary>
+    public static string? Locate(string? configuredPath)
+    {
+        if (configuredPath is not null)
+        {
+            return File.Exists(configuredPath) ? configuredPath : null;
+        }
+
+        string? searchPath = Environment.GetEnvironmentVariable("PATH");
+        if (string.IsNullOrEmpty(searchPath))
+        {
+            return null;
+        }
+
+        string executable = OperatingSystem.IsWindows() ? "ffmpeg.exe" : "ffmpeg";
+        foreach (string directory in searchPath.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            string fullPath = Path.Combine(directory, executable);
+            if (File.Exists(fullPath))
+            {
+                return fullPath;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Decodes <paramref name="input"/> (from its start) or, when <paramref name="filePath"/> is given, the file itself
+    /// (which lets ffmpeg seek, e.g. in MP4 files whose index is at the end).
+    /// </summary>
+    public static AudioClip Decode(string ffmpeg, Stream input, string? filePath, string name, string formatName, long maxSamples)
+    {
+        var startInfo = new ProcessStartInfo(ffmpeg)
+        {
+            RedirectStandardInput = filePath is null,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            CreateNoWindow = true,
+        };
+        foreach (string argument in new[] { "-hide_banner", "-nostats", "-loglevel", "error" })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        if (filePath is null)
+        {
+            startInfo.ArgumentList.Add("-i");
+            startInfo.ArgumentList.Add("pipe:0");
+        }
+        else
+        {
+            startInfo.ArgumentList.Add("-nostdin");
+            startInfo.ArgumentList.Add("-i");
+            startInfo.ArgumentList.Add("file:" + Path.GetFullPath(filePath));
+        }
+
+        foreach (string argument in new[] { "-map", "0:a:0", "-vn", "-c:a", "pcm_f32le", "-f", "wav", "pipe:1" })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(startInfo) ?? throw new InvalidOperationException("Process.Start returned null.");
+        }
+        catch (Exception ex) when (ex is Win32Exception or InvalidOperationException)
+        {
+            throw DecodeFailure.Create(name, $"{formatName} needs ffmpeg but '{ffmpeg}' could not be started: {ex.Message}", ex);
+        }
+
+        using (process)
+        {
+            var errorText = new StringBuilder();
+            process.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is not null)
+                {
+                    lock (errorText)
+                    {
+                        if (errorText.Length < MaxErrorChars)
+                        {
+                            errorText.AppendLine(e.Data);
+                        }
+                    }
+                }
+            };
+            process.BeginErrorReadLine();
+            Task feeder = filePath is null ? Task.Run(() => Feed(input, process.StandardInput.BaseStream)) : Task.CompletedTask;
+            try
+            {
+                AudioClip clip;
+                Stream output = process.StandardOutput.BaseStream;
+                try
+                {
+                    clip = WavReader.Read(output, name, maxSamples);
+                }
+                catch (Exception) when (output.ReadByte() < 0 && ExitedWithError(process))
+                {
+                    // ffmpeg failed, so its output was empty or cut short: its own message is the useful one.
+                    throw DecodeFailure.Create(name, $"ffmpeg could not decode it as {formatName}: {FirstLine(errorText) ?? $"exit code {process.ExitCode}"}");
+                }
+
+                process.WaitForExit();
+                if (process.ExitCode != 0)
+                {
+                    throw DecodeFailure.Create(name, $"ffmpeg could not decode it as {formatName}: {FirstLine(errorText) ?? $"exit code {process.ExitCode}"}");
+                }
+
+                return clip;
+            }
+            finally
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                    process.WaitForExit();
+                }
+
+                feeder.Wait();
+            }
+        }
+    }
+
+    private static void Feed(Stream input, Stream ffmpegInput)
+    {
+        try
+        {
+            input.Position = 0;
+            input.CopyTo(ffmpegInput);
+        }
+        catch (IOException)
+        {
+            // ffmpeg stopped reading (it failed, or was killed); its exit code and stderr tell the story.
+        }
+        finally
+        {
+            try
+            {
+                ffmpegInput.Dispose();
+            }
+            catch (IOException)
+            {
+                // Broken pipe on close: same as above.
+            }
+        }
+    }
+
+    private static bool ExitedWithError(Process process)
+    {
+        process.WaitForExit(); // Its output is at end of stream, so it has finished or is finishing.
+        return process.ExitCode != 0;
+    }
+
+    private static string? FirstLine(StringBuilder errorText)
+    {
+        lock (errorText)
+        {
+            string text = errorText.ToString();
+            string? line = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+            return line;
+        }
+    }
+}
