@@ -50,6 +50,34 @@ public static class AudioEncoder
         }
     }
 
+    /// <summary>
+    /// Checks before any expensive work that <see cref="Write"/> can produce <paramref name="path"/>: a supported
+    /// extension, a legal MP3 bitrate, and libmp3lame present for .mp3.
+    /// </summary>
+    /// <exception cref="SpectroFlowException">One line naming the file and the problem.</exception>
+    public static void EnsureWritable(string path, AudioWriteOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= AudioWriteOptions.Default;
+        string extension = Path.GetExtension(path);
+        if (extension.Equals(".mp3", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!((IList<int>)Mp3Bitrates).Contains(options.Mp3BitrateKbps))
+            {
+                throw new SpectroFlowException(
+                    $"Cannot write '{path}': {options.Mp3BitrateKbps} kbit/s is not an MP3 bitrate; use one of {string.Join(", ", Mp3Bitrates)}");
+            }
+
+            _ = LameLibrary.Default;
+        }
+        else if (!extension.Equals(".wav", StringComparison.OrdinalIgnoreCase))
+        {
+            string given = extension.Length > 0 ? $"'{extension}'" : "no extension";
+            throw new SpectroFlowException(
+                $"Cannot write '{path}': unsupported audio output format ({given}); supported: {string.Join(", ", SupportedExtensions)}");
+        }
+    }
+
     /// <summary>Writes <paramref name="clip"/> as a WAV file (atomically).</summary>
     /// <param name="path">The output file.</param>
     /// <param name="clip">The audio to write; any channel count and sample rate.</param>

@@ -221,3 +221,29 @@ internal sealed class ManagedRealFft : RealFft
         }
     }
 }
+
+/// <summary>Timing of the FFT that bounds the conversions from below (the "FFT floor" of the benchmarks).</summary>
+public static class FftFloor
+{
+    /// <summary>True when the native FFTW library is used; false means the slow managed fallback.</summary>
+    public static bool NativeFftAvailable => RealFft.IsFftwAvailable;
+
+    /// <summary>Average seconds of one real FFT of <paramref name="length"/> points (forward and inverse alternated).</summary>
+    public static double SecondsPerTransform(int length, int transforms = 400)
+    {
+        using RealFft fft = RealFft.Create(length);
+        for (int i = 0; i < 20; i++)
+        {
+            fft.Forward();
+        }
+
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (int i = 0; i < transforms / 2; i++)
+        {
+            fft.Forward();
+            fft.Inverse();
+        }
+
+        return System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds / (transforms / 2 * 2);
+    }
+}

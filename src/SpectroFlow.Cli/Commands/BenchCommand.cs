@@ -52,18 +52,10 @@ internal static class BenchCommand
     {
         SpectrogramParams p = SpectrogramParams.Riffusion;
         SpectrogramConverter converter = SpectrogramConverter.For(p);
-        using RealFft fft = RealFft.Create(p.FftSize);
-        double fftSeconds = Median(runs, () =>
-        {
-            for (int i = 0; i < 200; i++)
-            {
-                fft.Forward();
-                fft.Inverse();
-            }
-        }) / 400;
+        double fftSeconds = FftFloor.SecondsPerTransform(p.FftSize, 2000);
 
         TextWriter o = context.Out;
-        o.WriteLine($"spectroflow bench: {clips.Length} clip(s), {runs} run(s), {Environment.ProcessorCount} cores, FFTW={RealFft.IsFftwAvailable}, " +
+        o.WriteLine($"spectroflow bench: {clips.Length} clip(s), {runs} run(s), {Environment.ProcessorCount} cores, FFTW={FftFloor.NativeFftAvailable}, " +
             $"one 17640-point real FFT = {fftSeconds * 1e6:0.0} us");
         var ours = new Dictionary<string, (double AudioToImage, double ImageToAudio, int Frames)>();
         foreach (string clip in clips)

@@ -30,7 +30,7 @@ internal static class ImageToAudioCommand
                 Mp3BitrateKbps = result.GetValue(bitrate),
                 WavFormat = result.GetValue(floatWav) ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16,
             };
-            writeOptions.Validate(outputPath);
+            AudioEncoder.EnsureWritable(outputPath, writeOptions);
             SpectrogramParams fallback = parameters.Apply(result, parameters.PresetParams(result));
             SpectrogramImage image = SpectrogramPng.Read(inputPath, fallback);
             if (parameters.AnyFieldGiven(result))
