@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Display;
+using SpectroFlow.Audio;
+using SpectroFlow.Cli.Commands;
+
+namespace SpectroFlow.Cli;
+
+/// <summary>The composition root: builds the command tree and runs one command line (used by Program and by tests).</summary>
+internal static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        bool verbose = args.Contains("--verbose");
+        using Serilog.Core.Logger logger = new LoggerConfiguration()
+            .MinimumLevel.Is(verbose ? LogEventLevel.Debug : LogEventLevel.Information)
+            .WriteTo.Sink(new TextWriterSink(error, new MessageTemplateTextFormatter("{Level:w4}: {Message:lj}{NewLine}{Exception}")))
+            .CreateLogger();
+        AudioDiagnostics.Warning = message => logger.Warning("{Message}", message);
+
+        var context = new CliContext(output, error, logger, verbose);
+        var root = new RootCommand("SpectroFlow: music <-> Riffusion spectrogram images, batch recipes, diffusion")
+        {
+            AudioToImageCommand.Create(context),
+            ImageToAudioCommand.Create(context),
+            PrintExifCommand.Create(context),
+            RgbCommand.Create(context),
+            BenchCommand.Create(context),
+        };
+        root.Options.Add(new Option<bool>("--verbose") { Description = "Show debug logs and stack traces", Recursive = true });
+
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (System.CommandLine.Parsing.ParseError parseError in parsed.Errors)
+            {
+                error.WriteLine($"error: {parseError.Message}");
+            }
+
+            error.WriteLine("Run 'spectroflow --help' (or 'spectroflow COMMAND --help') for usage.");
+            return ExitCodes.Usage;
+        }
+
+        var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = error };
+        return await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+}
