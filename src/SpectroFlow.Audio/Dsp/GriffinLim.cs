@@ -54,7 +54,7 @@ internal sealed class GriffinLim
                 RealFft fft = worker.Fft;
                 for (int t = start; t < end; t++)
                 {
-                    _geometry.LoadWindowedFrame(wave, t, fft.Signal);
+                    _geometry.LoadWindowedFrame(wave, t, fft);
                     fft.Forward();
                     UpdateAngles(fft.Spectrum, t, magnitudes, next, previous, alpha);
                 }
@@ -103,10 +103,7 @@ internal sealed class GriffinLim
                 fft.Inverse();
                 ReadOnlySpan<float> signal = fft.Signal.Slice(offset, windowLength);
                 Span<float> output = frameOutputs.AsSpan(t * windowLength, windowLength);
-                for (int i = 0; i < windowLength; i++)
-                {
-                    output[i] = signal[i] * window[i] * norm;
-                }
+                ComplexKernels.MultiplyScaled(signal, window, norm, output);
             }
         });
 

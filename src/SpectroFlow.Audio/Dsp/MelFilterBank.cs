@@ -118,21 +118,13 @@ internal sealed class MelFilterBank
         return i >= 0 && i < _count[mel] ? _weights[_offset[mel] + i] : 0f;
     }
 
-    /// <summary>mel[j] = sum_k fb[k, j] * magnitudes[k]. <paramref name="magnitudes"/> needs at least <see cref="UsedBinCount"/> values.</summary>
+    /// <summary>mel[j] = sum_k fb[k, j] * magnitudes[k] (float32 sums, as torch's matmul). <paramref name="magnitudes"/> needs at least <see cref="UsedBinCount"/> values.</summary>
     public void Apply(ReadOnlySpan<float> magnitudes, Span<float> mel)
     {
         ReadOnlySpan<float> weights = _weights;
         for (int j = 0; j < MelCount; j++)
         {
-            ReadOnlySpan<float> w = weights.Slice(_offset[j], _count[j]);
-            ReadOnlySpan<float> m = magnitudes.Slice(_start[j], _count[j]);
-            double sum = 0;
-            for (int i = 0; i < w.Length; i++)
-            {
-                sum += (double)w[i] * m[i];
-            }
-
-            mel[j] = (float)sum;
+            mel[j] = ComplexKernels.Dot(weights.Slice(_offset[j], _count[j]), magnitudes.Slice(_start[j], _count[j]));
         }
     }
 

@@ -53,11 +53,24 @@ internal abstract class RealFft : IDisposable
         return new ManagedRealFft(length);
     }
 
+    /// <summary>
+    /// False while every sample of <see cref="Signal"/> outside the last loaded window is known to be zero, so
+    /// STFT framing can skip clearing them; <see cref="Inverse"/> sets it.
+    /// </summary>
+    public bool SignalDirty { get; set; } = true;
+
     /// <summary>Signal -&gt; Spectrum.</summary>
     public abstract void Forward();
 
     /// <summary>Spectrum -&gt; Signal (unnormalised; the spectrum buffer may be overwritten).</summary>
-    public abstract void Inverse();
+    public void Inverse()
+    {
+        InverseCore();
+        SignalDirty = true;
+    }
+
+    /// <summary>The transform behind <see cref="Inverse"/>.</summary>
+    protected abstract void InverseCore();
 
     /// <inheritdoc />
     public void Dispose()
@@ -119,7 +132,7 @@ internal sealed unsafe class FftwRealFft : RealFft
 
     public override void Forward() => FftwNative.ExecuteRealToComplex(_plans.Forward, _signal, _spectrum);
 
-    public override void Inverse() => FftwNative.ExecuteComplexToReal(_plans.Inverse, _spectrum, _signal);
+    protected override void InverseCore() => FftwNative.ExecuteComplexToReal(_plans.Inverse, _spectrum, _signal);
 
     protected override void Dispose(bool disposing)
     {
@@ -193,7 +206,7 @@ internal sealed class ManagedRealFft : RealFft
         }
     }
 
-    public override void Inverse()
+    protected override void InverseCore()
     {
         int half = BinCount;
         for (int k = 0; k < half; k++)

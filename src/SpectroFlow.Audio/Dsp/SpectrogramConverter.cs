@@ -104,15 +104,9 @@ public sealed class SpectrogramConverter
                 Span<float> melColumn = worker.Scratch.AsSpan(used, mels);
                 for (int t = start; t < end; t++)
                 {
-                    _geometry.LoadWindowedFrame(signal, t, worker.Fft.Signal);
+                    _geometry.LoadWindowedFrame(signal, t, worker.Fft);
                     worker.Fft.Forward();
-                    ReadOnlySpan<float> spectrum = worker.Fft.Spectrum;
-                    for (int k = 0; k < used; k++)
-                    {
-                        float re = spectrum[2 * k];
-                        float im = spectrum[2 * k + 1];
-                        magnitudes[k] = MathF.Sqrt(re * re + im * im) * SampleScale;
-                    }
+                    ComplexKernels.Magnitudes(worker.Fft.Spectrum, magnitudes, SampleScale);
 
                     _filterBank.Apply(magnitudes, melColumn);
                     for (int j = 0; j < mels; j++)

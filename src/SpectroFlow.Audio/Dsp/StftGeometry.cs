@@ -42,24 +42,25 @@ internal sealed class StftGeometry
 
     /// <summary>
     /// Copies frame <paramref name="frame"/>'s windowed samples of <paramref name="signal"/> (reflect-padded on the
-    /// fly) into <paramref name="fftInput"/>, zeroing everything outside the window.
+    /// fly) into the FFT's input, zeroing everything outside the window when the buffer may hold other data.
     /// </summary>
-    public void LoadWindowedFrame(ReadOnlySpan<float> signal, int frame, Span<float> fftInput)
+    public void LoadWindowedFrame(ReadOnlySpan<float> signal, int frame, RealFft fft)
     {
-        fftInput[..WindowOffset].Clear();
-        fftInput[(WindowOffset + WindowLength)..].Clear();
+        Span<float> fftInput = fft.Signal;
+        if (fft.SignalDirty)
+        {
+            fftInput[..WindowOffset].Clear();
+            fftInput[(WindowOffset + WindowLength)..].Clear();
+            fft.SignalDirty = false;
+        }
+
         int first = frame * Hop + WindowOffset - Pad; // index into the unpadded signal
         Span<float> target = fftInput.Slice(WindowOffset, WindowLength);
         ReadOnlySpan<float> window = Window;
         int n = signal.Length;
         if (first >= 0 && first + WindowLength <= n)
         {
-            ReadOnlySpan<float> source = signal.Slice(first, WindowLength);
-            for (int i = 0; i < target.Length; i++)
-            {
-                target[i] = source[i] * window[i];
-            }
-
+            ComplexKernels.MultiplyScaled(signal.Slice(first, WindowLength), window, 1f, target);
             return;
         }
 

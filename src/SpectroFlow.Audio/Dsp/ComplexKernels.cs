@@ -1,0 +1,84 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SpectroFlow.Audio.Dsp;
+
+/// <summary>Vectorised kernels over interleaved (re, im) float spectra.</summary>
+internal static class ComplexKernels
+{
+    /// <summary>magnitudes[k] = |z_k| * scale for the first magnitudes.Length bins of <paramref name="interleaved"/>.</summary>
+    public static void Magnitudes(ReadOnlySpan<float> interleaved, Span<float> magnitudes, float scale)
+    {
+        int count = magnitudes.Length;
+        int k = 0;
+        if (Avx2.IsSupported && count >= 8)
+        {
+            ref float source = ref MemoryMarshal.GetReference(interleaved);
+            ref float target = ref MemoryMarshal.GetReference(magnitudes);
+            Vector256<float> scaleVector = Vector256.Create(scale);
+            for (; k + 8 <= count; k += 8)
+            {
+                Vector256<float> a = Vector256.LoadUnsafe(ref source, (nuint)(2 * k));
+                Vector256<float> b = Vector256.LoadUnsafe(ref source, (nuint)(2 * k + 8));
+
+                // hadd gives |z|^2 for bins (0 1 4 5 2 3 6 7); permute 64-bit lanes back into order.
+                Vector256<float> power = Avx.HorizontalAdd(a * a, b * b);
+                power = Avx2.Permute4x64(power.AsDouble(), 0b11_01_10_00).AsSingle();
+                (Avx.Sqrt(power) * scaleVector).StoreUnsafe(ref target, (nuint)k);
+            }
+        }
+
+        for (; k < count; k++)
+        {
+            float re = interleaved[2 * k];
+            float im = interleaved[2 * k + 1];
+            magnitudes[k] = MathF.Sqrt(re * re + im * im) * scale;
+        }
+    }
+
+    /// <summary>sum_i a[i] * b[i] in float32.</summary>
+    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        int i = 0;
+        float sum = 0f;
+        if (Vector256.IsHardwareAccelerated && a.Length >= 16)
+        {
+            Vector256<float> accumulator = Vector256<float>.Zero;
+            for (; i + 8 <= a.Length; i += 8)
+            {
+                accumulator += Vector256.Create(a.Slice(i, 8)) * Vector256.Create(b.Slice(i, 8));
+            }
+
+            sum = Vector256.Sum(accumulator);
+        }
+
+        for (; i < a.Length; i++)
+        {
+            sum += a[i] * b[i];
+        }
+
+        return sum;
+    }
+
+    /// <summary>target[i] = source[i] * window[i] * scale.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MultiplyScaled(ReadOnlySpan<float> source, ReadOnlySpan<float> window, float scale, Span<float> target)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var scaleVector = Vector256.Create(scale);
+            for (; i + 8 <= target.Length; i += 8)
+            {
+                (Vector256.Create(source.Slice(i, 8)) * Vector256.Create(window.Slice(i, 8)) * scaleVector).CopyTo(target.Slice(i, 8));
+            }
+        }
+
+        for (; i < target.Length; i++)
+        {
+            target[i] = source[i] * window[i] * scale;
+        }
+    }
+}
