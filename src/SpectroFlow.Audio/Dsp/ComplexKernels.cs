@@ -62,6 +62,50 @@ internal static class ComplexKernels
         return sum;
     }
 
+    /// <summary>
+    /// One Griffin-Lim phase update per bin k: a = R - alpha * P; P = R; next = S * a / (|a| + 1e-16).
+    /// <paramref name="rebuilt"/>, <paramref name="previous"/> and <paramref name="next"/> are interleaved complex.
+    /// </summary>
+    public static void GriffinLimUpdate(ReadOnlySpan<float> rebuilt, Span<float> previous, ReadOnlySpan<float> magnitudes, float alpha, Span<float> next)
+    {
+        int bins = magnitudes.Length;
+        int k = 0;
+        if (Avx.IsSupported)
+        {
+            ref float r = ref MemoryMarshal.GetReference(rebuilt);
+            ref float p = ref MemoryMarshal.GetReference(previous);
+            ref float s = ref MemoryMarshal.GetReference(magnitudes);
+            ref float n = ref MemoryMarshal.GetReference(next);
+            Vector256<float> alphaVector = Vector256.Create(alpha);
+            Vector256<float> epsilon = Vector256.Create(1e-16f);
+            for (; k + 4 <= bins; k += 4)
+            {
+                nuint offset = (nuint)(2 * k);
+                Vector256<float> re = Vector256.LoadUnsafe(ref r, offset);
+                Vector256<float> a = re - alphaVector * Vector256.LoadUnsafe(ref p, offset);
+                re.StoreUnsafe(ref p, offset);
+                Vector256<float> squares = a * a;
+                Vector256<float> power = squares + Avx.Permute(squares, 0b10_11_00_01);
+                Vector128<float> s4 = Vector128.LoadUnsafe(ref s, (nuint)k);
+                Vector256<float> sPairs = Vector256.Create(Sse.UnpackLow(s4, s4), Sse.UnpackHigh(s4, s4));
+                (a * (sPairs / (Avx.Sqrt(power) + epsilon))).StoreUnsafe(ref n, offset);
+            }
+        }
+
+        for (; k < bins; k++)
+        {
+            float re = rebuilt[2 * k];
+            float im = rebuilt[2 * k + 1];
+            float ar = re - alpha * previous[2 * k];
+            float ai = im - alpha * previous[2 * k + 1];
+            previous[2 * k] = re;
+            previous[2 * k + 1] = im;
+            float scale = magnitudes[k] / (MathF.Sqrt(ar * ar + ai * ai) + 1e-16f);
+            next[2 * k] = ar * scale;
+            next[2 * k + 1] = ai * scale;
+        }
+    }
+
     /// <summary>target[i] = source[i] * window[i] * scale.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void MultiplyScaled(ReadOnlySpan<float> source, ReadOnlySpan<float> window, float scale, Span<float> target)

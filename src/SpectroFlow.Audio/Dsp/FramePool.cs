@@ -62,7 +62,7 @@ internal sealed class FramePool : IDisposable
     {
         while (_workers.TryTake(out FrameWorker? worker))
         {
-            worker.Fft.Dispose();
+            worker.Dispose();
         }
     }
 
@@ -70,5 +70,25 @@ internal sealed class FramePool : IDisposable
         _workers.TryTake(out FrameWorker? worker) ? worker : new FrameWorker(RealFft.Create(_fftSize), new float[_scratchLength], new double[_scratchLength]);
 }
 
-/// <summary>One worker's FFT and scratch buffers.</summary>
-internal sealed record FrameWorker(RealFft Fft, float[] Scratch, double[] ScratchDouble);
+/// <summary>
+/// One worker's FFTs and scratch buffers. Forward and inverse transforms get separate instances so the forward
+/// input stays zero outside the window (no clearing per frame) while the inverse overwrites its own buffer.
+/// </summary>
+internal sealed class FrameWorker(RealFft fft, float[] scratch, double[] scratchDouble) : IDisposable
+{
+    private RealFft? _inverseFft;
+
+    public RealFft Fft { get; } = fft;
+
+    public RealFft InverseFft => _inverseFft ??= RealFft.Create(Fft.Length);
+
+    public float[] Scratch { get; } = scratch;
+
+    public double[] ScratchDouble { get; } = scratchDouble;
+
+    public void Dispose()
+    {
+        Fft.Dispose();
+        _inverseFft?.Dispose();
+    }
+}

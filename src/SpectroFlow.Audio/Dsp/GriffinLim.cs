@@ -68,21 +68,12 @@ internal sealed class GriffinLim
     private void UpdateAngles(ReadOnlySpan<float> rebuilt, int frame, float[] magnitudes, float[] next, float[] previous, float alpha)
     {
         int bins = _bins;
-        Span<float> prev = previous.AsSpan(frame * bins * 2, bins * 2);
-        Span<float> target = next.AsSpan(frame * bins * 2, bins * 2);
-        ReadOnlySpan<float> s = magnitudes.AsSpan(frame * bins, bins);
-        for (int k = 0; k < bins; k++)
-        {
-            float re = rebuilt[2 * k];
-            float im = rebuilt[2 * k + 1];
-            float ar = re - alpha * prev[2 * k];
-            float ai = im - alpha * prev[2 * k + 1];
-            prev[2 * k] = re;
-            prev[2 * k + 1] = im;
-            float scale = s[k] / (MathF.Sqrt(ar * ar + ai * ai) + 1e-16f);
-            target[2 * k] = ar * scale;
-            target[2 * k + 1] = ai * scale;
-        }
+        ComplexKernels.GriffinLimUpdate(
+            rebuilt[..(bins * 2)],
+            previous.AsSpan(frame * bins * 2, bins * 2),
+            magnitudes.AsSpan(frame * bins, bins),
+            alpha,
+            next.AsSpan(frame * bins * 2, bins * 2));
     }
 
     private void InverseStft(float[] spectra, int frames, float[] frameOutputs, float[] envelope, float[] wave)
@@ -94,7 +85,7 @@ internal sealed class GriffinLim
         float norm = 1f / _geometry.FftSize;
         _pool.For(frames, (start, end, worker) =>
         {
-            RealFft fft = worker.Fft;
+            RealFft fft = worker.InverseFft;
             for (int t = start; t < end; t++)
             {
                 Span<float> spectrum = fft.Spectrum;
