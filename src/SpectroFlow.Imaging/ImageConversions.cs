@@ -9,11 +9,11 @@ namespace SpectroFlow.Imaging;
 public static class ImageConversions
 {
     /// <summary>
-    /// Converts any image ImageSharp reads (palette, grayscale, 16-bit, alpha, JPEG...) into an 8-bit RGB PNG like
+    /// Converts any PNG (palette, grayscale, 16-bit, alpha, interlaced...) into an 8-bit RGB PNG like
     /// PIL's <c>convert("RGB")</c>, keeping a PNG eXIf chunk byte for byte (placed right after IHDR). The output is
     /// written atomically. No spectrogram checks are made (any height is fine).
     /// </summary>
-    /// <exception cref="InvalidImageException">The input is missing, not an image, corrupt or above <paramref name="limits"/>.</exception>
+    /// <exception cref="InvalidImageException">The input is missing, not a PNG, corrupt or above <paramref name="limits"/>.</exception>
     public static void ToRgb(string input, string output, ImageLimits? limits = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(input);
@@ -24,12 +24,7 @@ public static class ImageConversions
             loaded = ImageLoader.Load(stream, input, limits ?? ImageLimits.Default);
         }
 
-        byte[] png = SpectrogramPng.EncodeRgb(loaded.Rgb, loaded.Width, loaded.Height);
-        if (loaded.Exif is not null)
-        {
-            png = PngChunks.InsertAfterHeader(png, "eXIf", loaded.Exif);
-        }
-
+        byte[] png = SpectrogramPng.EncodeRgb(loaded.Rgb, loaded.Width, loaded.Height, loaded.Exif);
         AtomicFile.WriteAllBytes(output, png);
     }
 

@@ -1,6 +1,3 @@
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats.Png;
-using SixLabors.ImageSharp.PixelFormats;
 using SpectroFlow.Core.Errors;
 using SpectroFlow.Core.IO;
 using SpectroFlow.Core.Items;
@@ -19,7 +16,9 @@ namespace SpectroFlow.Imaging;
 /// 8-bit grayscale PNG of the R channel without EXIF. Files are written atomically through <see cref="AtomicFile"/>.
 /// </para>
 /// <para>
-/// Reading: any image ImageSharp decodes (PNG of any colour type and depth, JPEG, ...) becomes RGB24. Parameters
+/// Reading: PNGs of any colour type, bit depth and interlacing become RGB24 like PIL's <c>convert("RGB")</c>
+/// (16-bit samples keep their high byte, alpha is ignored); other formats (JPEG, ...) are refused with a hint to
+/// convert them to PNG. Parameters
 /// come from a PNG eXIf chunk when all of tags 11000..11070 are present and valid, else from the fallback
 /// (<see cref="SpectrogramParams.Riffusion"/> by default), as Riffusion does. A corrupt eXIf chunk (bad CRC, bad
 /// offsets, malformed TIFF) is ignored the same way: fallback parameters and no MaxValue. The image must be at
@@ -51,9 +50,8 @@ public static class SpectrogramPng
             return EncodeGray(image);
         }
 
-        byte[] png = EncodeRgb(image.Rgb, image.Width, image.Height);
         byte[] exif = RiffusionExif.FromParams(parameters, image.MaxValue).ToTiff();
-        return PngChunks.InsertAfterHeader(png, "eXIf", exif);
+        return EncodeRgb(image.Rgb, image.Width, image.Height, exif);
     }
 
     /// <summary>Writes <paramref name="image"/> to <paramref name="path"/> atomically (no partial file on failure).</summary>
@@ -65,10 +63,10 @@ public static class SpectrogramPng
     }
 
     /// <summary>Reads a spectrogram image file.</summary>
-    /// <param name="path">Image file (PNG with or without Riffusion EXIF, JPEG, ...).</param>
+    /// <param name="path">PNG file, with or without Riffusion EXIF.</param>
     /// <param name="fallback">Parameters when the file has no complete Riffusion EXIF; default <see cref="SpectrogramParams.Riffusion"/>.</param>
     /// <param name="limits">Size limits checked before decoding; default <see cref="ImageLimits.Default"/>.</param>
-    /// <exception cref="InvalidImageException">The file is missing, unreadable, not an image, corrupt, too large, or of the wrong height.</exception>
+    /// <exception cref="InvalidImageException">The file is missing, unreadable, not a PNG, corrupt, too large, or of the wrong height.</exception>
     public static SpectrogramImage Read(string path, SpectrogramParams? fallback = null, ImageLimits? limits = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -79,7 +77,7 @@ public static class SpectrogramPng
     /// <summary>Reads a spectrogram image from <paramref name="stream"/>; <paramref name="name"/> labels messages.</summary>
     /// <inheritdoc cref="Read(string, SpectrogramParams?, ImageLimits?)" path="/param[@name='fallback']"/>
     /// <inheritdoc cref="Read(string, SpectrogramParams?, ImageLimits?)" path="/param[@name='limits']"/>
-    /// <exception cref="InvalidImageException">The data is not an image, corrupt, too large, or of the wrong height.</exception>
+    /// <exception cref="InvalidImageException">The data is not a PNG, corrupt, too large, or of the wrong height.</exception>
     public static SpectrogramImage Read(Stream stream, string name, SpectrogramParams? fallback = null, ImageLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -111,12 +109,9 @@ public static class SpectrogramPng
         }
     }
 
-    /// <summary>Encodes an RGB24 buffer as an 8-bit RGB PNG with no ancillary chunks.</summary>
-    internal static byte[] EncodeRgb(byte[] rgb, int width, int height)
-    {
-        using Image<Rgb24> picture = Image.LoadPixelData<Rgb24>(new ReadOnlySpan<byte>(rgb), width, height);
-        return Save(picture, PngColorType.Rgb);
-    }
+    /// <summary>Encodes an RGB24 buffer as an 8-bit RGB PNG, with an eXIf chunk right after IHDR when given.</summary>
+    internal static byte[] EncodeRgb(byte[] rgb, int width, int height, byte[]? exif = null) =>
+        PngEncoder.Encode(rgb, width, height, PngColorType.Rgb, exif);
 
     private static byte[] EncodeGray(SpectrogramImage image)
     {
@@ -127,21 +122,7 @@ public static class SpectrogramPng
             gray[i] = rgb[i * 3];
         }
 
-        using Image<L8> picture = Image.LoadPixelData<L8>(new ReadOnlySpan<byte>(gray), image.Width, image.Height);
-        return Save(picture, PngColorType.Grayscale);
-    }
-
-    private static byte[] Save(Image picture, PngColorType colorType)
-    {
-        var encoder = new PngEncoder
-        {
-            ColorType = colorType,
-            BitDepth = PngBitDepth.Bit8,
-            ChunkFilter = PngChunkFilter.ExcludeAll,
-        };
-        using var output = new MemoryStream();
-        picture.Save(output, encoder);
-        return output.ToArray();
+        return PngEncoder.Encode(gray, image.Width, image.Height, PngColorType.Gray);
     }
 
     private static string? CheckSize(int width, int height, SpectrogramParams parameters)

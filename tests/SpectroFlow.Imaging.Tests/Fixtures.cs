@@ -1,6 +1,6 @@
 namespace SpectroFlow.Imaging.Tests;
 
-/// <summary>Locates tests/fixtures/riffusion from the test output folder.</summary>
+/// <summary>Locates tests/fixtures/riffusion and tests/fixtures/png from the test output folder.</summary>
 internal static class Fixtures
 {
     public const string MonoPng = "clip_2_start_103694_ms_duration_5678_ms.png";
@@ -11,6 +11,9 @@ internal static class Fixtures
 
     /// <summary>Full path of a file under tests/fixtures/riffusion.</summary>
     public static string Path(string relative) => System.IO.Path.Combine(s_root.Value, relative);
+
+    /// <summary>Full path of a file under tests/fixtures/png (decoder fixtures made by make_fixtures.py).</summary>
+    public static string PngPath(string relative) => System.IO.Path.Combine(s_root.Value, "..", "png", relative);
 
     private static string FindRoot()
     {

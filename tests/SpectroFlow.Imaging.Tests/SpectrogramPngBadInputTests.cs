@@ -1,10 +1,9 @@
 using System.Buffers.Binary;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 using SpectroFlow.Core.Errors;
 using SpectroFlow.Core.Items;
 using SpectroFlow.Core.Spectrograms;
 using SpectroFlow.Imaging.Png;
+using SpectroFlow.Imaging.Tests.Png;
 
 namespace SpectroFlow.Imaging.Tests;
 
@@ -20,6 +19,7 @@ public sealed class SpectrogramPngBadInputTests : IDisposable
         { "truncated-data", "corrupt or truncated" },
         { "random", "not an image in a supported format" },
         { "wav", "not an image in a supported format" },
+        { "jpeg", "JPEG images are not supported; convert to PNG (e.g. ffmpeg -i in.jpg out.png)" },
         { "one-pixel", "image is 1 px high but the spectrogram params expect 512 mel bins" },
         { "one-column", "image is 1 px wide but a spectrogram needs at least 2 columns" },
         { "huge", "the image is 100000x100000 px (10000000000 pixels), above the limit" },
@@ -176,6 +176,9 @@ public sealed class SpectrogramPngBadInputTests : IDisposable
             case "wav":
                 File.Copy(Fixtures.Path(Fixtures.Wav), path);
                 break;
+            case "jpeg":
+                File.Copy(Fixtures.PngPath("tiny.jpg"), path);
+                break;
             case "one-pixel":
                 Save(1, 1, path);
                 break;
@@ -251,7 +254,7 @@ public sealed class SpectrogramPngBadInputTests : IDisposable
 
     private static void Save(int width, int height, string path)
     {
-        using var picture = new Image<Rgb24>(width, height, new Rgb24(200, 200, 200));
-        picture.SaveAsPng(path);
+        int[] samples = Enumerable.Repeat(200, width * height * 3).ToArray();
+        File.WriteAllBytes(path, TestPng.Build(width, height, PngColorType.Rgb, 8, samples));
     }
 }

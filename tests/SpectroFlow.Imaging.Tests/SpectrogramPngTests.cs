@@ -1,12 +1,9 @@
 using System.Buffers.Binary;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats;
-using SixLabors.ImageSharp.Formats.Jpeg;
-using SixLabors.ImageSharp.Formats.Png;
-using SixLabors.ImageSharp.PixelFormats;
+using SpectroFlow.Core.Errors;
 using SpectroFlow.Core.Items;
 using SpectroFlow.Core.Spectrograms;
 using SpectroFlow.Imaging.Png;
+using SpectroFlow.Imaging.Tests.Png;
 
 namespace SpectroFlow.Imaging.Tests;
 
@@ -231,12 +228,12 @@ public sealed class SpectrogramPngTests
     [Fact]
     public void Read_RgbaPng_IgnoresAlpha()
     {
-        using var picture = new Image<Rgba32>(3, 512);
-        picture[0, 0] = new Rgba32(10, 20, 30, 0);
-        picture[1, 0] = new Rgba32(40, 50, 60, 128);
-        picture[2, 511] = new Rgba32(70, 80, 90, 255);
+        int[] samples = new int[3 * 512 * 4];
+        int[] first = [10, 20, 30, 0, 40, 50, 60, 128, 1, 2, 3, 4];
+        first.CopyTo(samples, 0);
+        new[] { 70, 80, 90, 255 }.CopyTo(samples, (511 * 3 + 2) * 4);
 
-        SpectrogramImage image = ReadEncoded(picture, new PngEncoder { ColorType = PngColorType.RgbWithAlpha, TransparentColorMode = TransparentColorMode.Preserve });
+        SpectrogramImage image = ReadPng(TestPng.Build(3, 512, PngColorType.Rgba, 8, samples));
 
         Pixel(image, 0, 0).Should().Equal(10, 20, 30);
         Pixel(image, 0, 1).Should().Equal(40, 50, 60);
@@ -244,14 +241,14 @@ public sealed class SpectrogramPngTests
     }
 
     [Fact]
-    public void Read_Gray16Png_ScalesTo8Bit()
+    public void Read_Gray16Png_KeepsHighByte()
     {
-        using var picture = new Image<L16>(3, 512);
-        picture[0, 0] = new L16(0);
-        picture[1, 0] = new L16(0x8080);
-        picture[2, 0] = new L16(65535);
+        int[] samples = new int[3 * 512];
+        samples[0] = 0x00FF; // (v * 255 + 32767) / 65535 would give 1; the high byte is 0
+        samples[1] = 0x8080;
+        samples[2] = 65535;
 
-        SpectrogramImage image = ReadEncoded(picture, new PngEncoder { ColorType = PngColorType.Grayscale, BitDepth = PngBitDepth.Bit16 });
+        SpectrogramImage image = ReadPng(TestPng.Build(3, 512, PngColorType.Gray, 16, samples));
 
         Pixel(image, 0, 0).Should().Equal(0, 0, 0);
         Pixel(image, 0, 1).Should().Equal(128, 128, 128);
@@ -259,13 +256,13 @@ public sealed class SpectrogramPngTests
     }
 
     [Fact]
-    public void Read_Rgb16Png_ScalesTo8Bit()
+    public void Read_Rgb16Png_KeepsHighByte()
     {
-        using var picture = new Image<Rgb48>(2, 512);
-        picture[0, 0] = new Rgb48(65535, 0, 0x8080);
-        picture[1, 5] = new Rgb48(0x1010, 0xFFFF, 0x0101);
+        int[] samples = new int[2 * 512 * 3];
+        new[] { 65535, 0, 0x8080 }.CopyTo(samples, 0);
+        new[] { 0x10FF, 0xFFFF, 0x0101 }.CopyTo(samples, (5 * 2 + 1) * 3);
 
-        SpectrogramImage image = ReadEncoded(picture, new PngEncoder { ColorType = PngColorType.Rgb, BitDepth = PngBitDepth.Bit16 });
+        SpectrogramImage image = ReadPng(TestPng.Build(2, 512, PngColorType.Rgb, 16, samples));
 
         Pixel(image, 0, 0).Should().Equal(255, 0, 128);
         Pixel(image, 5, 1).Should().Equal(16, 255, 1);
@@ -274,24 +271,24 @@ public sealed class SpectrogramPngTests
     [Fact]
     public void Read_GrayAlphaPng_UsesGrayForAllChannels()
     {
-        using var picture = new Image<La16>(2, 512);
-        picture[0, 0] = new La16(77, 0);
-        picture[1, 0] = new La16(200, 255);
+        int[] samples = new int[2 * 512 * 2];
+        new[] { 77, 0, 200, 255 }.CopyTo(samples, 0);
 
-        SpectrogramImage image = ReadEncoded(picture, new PngEncoder { ColorType = PngColorType.GrayscaleWithAlpha, TransparentColorMode = TransparentColorMode.Preserve });
+        SpectrogramImage image = ReadPng(TestPng.Build(2, 512, PngColorType.GrayAlpha, 8, samples));
 
         Pixel(image, 0, 0).Should().Equal(77, 77, 77);
         Pixel(image, 0, 1).Should().Equal(200, 200, 200);
     }
 
     [Theory]
-    [InlineData(PngColorType.Rgb, PngBitDepth.Bit8)]
-    [InlineData(PngColorType.Grayscale, PngBitDepth.Bit16)]
-    [InlineData(PngColorType.Grayscale, PngBitDepth.Bit1)]
-    public void Read_InterlacedPng_DecodesCompletely(PngColorType colorType, PngBitDepth bitDepth)
+    [InlineData((int)PngColorType.Rgb, 8)]
+    [InlineData((int)PngColorType.Gray, 16)]
+    [InlineData((int)PngColorType.Gray, 1)]
+    public void Read_InterlacedPng_DecodesCompletely(int colorTypeCode, int bitDepth)
     {
-        byte[] rgb = RandomRgb(13, 512, seed: 3, gray: colorType == PngColorType.Grayscale);
-        if (bitDepth == PngBitDepth.Bit1)
+        var colorType = (PngColorType)colorTypeCode;
+        byte[] rgb = RandomRgb(13, 512, seed: 3, gray: colorType == PngColorType.Gray);
+        if (bitDepth == 1)
         {
             for (int i = 0; i < rgb.Length; i++)
             {
@@ -299,25 +296,24 @@ public sealed class SpectrogramPngTests
             }
         }
 
-        using Image<Rgb24> picture = Image.LoadPixelData<Rgb24>(new ReadOnlySpan<byte>(rgb), 13, 512);
+        int[] samples = colorType == PngColorType.Rgb
+            ? rgb.Select(b => (int)b).ToArray()
+            : rgb.Where((_, i) => i % 3 == 0).Select(b => bitDepth == 16 ? b * 257 : b / 255).ToArray();
 
-        SpectrogramImage image = ReadEncoded(picture, new PngEncoder { ColorType = colorType, BitDepth = bitDepth, InterlaceMethod = PngInterlaceMode.Adam7 });
+        SpectrogramImage image = ReadPng(TestPng.Build(13, 512, colorType, bitDepth, samples, interlaced: true));
 
         image.Rgb.Should().Equal(rgb);
     }
 
     [Fact]
-    public void Read_Jpeg_LoadsWithFallbackParams()
+    public void Read_Jpeg_IsRefusedWithConversionHint()
     {
-        using var picture = new Image<Rgb24>(16, 512, new Rgb24(128, 128, 128));
+        string path = Fixtures.PngPath("tiny.jpg");
 
-        SpectrogramImage image = ReadEncoded(picture, new JpegEncoder { Quality = 95 });
+        Action act = () => SpectrogramPng.Read(path);
 
-        image.Width.Should().Be(16);
-        image.Height.Should().Be(512);
-        image.Parameters.Should().Be(SpectrogramParams.Riffusion);
-        image.MaxValue.Should().BeNull();
-        image[100, 8, 1].Should().BeInRange(126, 130);
+        act.Should().ThrowExactly<InvalidImageException>()
+            .Which.Message.Should().Be(path + ": JPEG images are not supported; convert to PNG (e.g. ffmpeg -i in.jpg out.png)");
     }
 
     [Fact]
@@ -360,13 +356,7 @@ public sealed class SpectrogramPngTests
         return rgb;
     }
 
-    private static SpectrogramImage ReadEncoded(Image picture, IImageEncoder encoder)
-    {
-        using var stream = new MemoryStream();
-        picture.Save(stream, encoder);
-        stream.Position = 0;
-        return SpectrogramPng.Read(stream, "encoded");
-    }
+    private static SpectrogramImage ReadPng(byte[] png) => SpectrogramPng.Read(new MemoryStream(png), "built.png");
 
     private static byte[] Pixel(SpectrogramImage image, int row, int column) =>
         [image[row, column, 0], image[row, column, 1], image[row, column, 2]];

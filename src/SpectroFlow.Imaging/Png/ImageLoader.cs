@@ -1,7 +1,3 @@
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats;
-using SixLabors.ImageSharp.Memory;
-using SixLabors.ImageSharp.PixelFormats;
 using SpectroFlow.Core.Errors;
 
 namespace SpectroFlow.Imaging.Png;
@@ -10,17 +6,12 @@ namespace SpectroFlow.Imaging.Png;
 internal sealed record LoadedImage(int Width, int Height, byte[] Rgb, byte[]? Exif);
 
 /// <summary>
-/// Loads any image ImageSharp understands into RGB24 with every failure turned into one
-/// <see cref="InvalidImageException"/> whose one-line message names the source and the problem.
+/// Loads PNG images into RGB24 (through <see cref="PngDecoder"/>) with every failure turned into one
+/// <see cref="InvalidImageException"/> whose one-line message names the source and the problem. Other formats are
+/// recognised by their signature and refused with a hint to convert them to PNG.
 /// </summary>
 internal static class ImageLoader
 {
-    private static readonly DecoderOptions s_options = new()
-    {
-        MaxFrames = 1,
-        SkipMetadata = true,
-        ColorProfileHandling = ColorProfileHandling.Preserve,
-    };
 
     /// <summary>Opens <paramref name="path"/> for reading, mapping I/O failures to <see cref="InvalidImageException"/>.</summary>
     public static FileStream Open(string path)
@@ -75,93 +66,79 @@ internal static class ImageLoader
     }
 
     /// <summary>
-    /// Identifies the image (header only), checks it against <paramref name="limits"/> and
-    /// <paramref name="check"/> (which returns a problem or null), then decodes it to RGB24.
-    /// Any format ImageSharp reads is accepted: PNG of every colour type and depth (16-bit scaled to 8, palette
-    /// expanded, alpha dropped), JPEG, BMP, GIF (first frame), WebP, TIFF...
+    /// Decodes the PNG at the current position of <paramref name="stream"/> to RGB24 after checking its header
+    /// against <paramref name="limits"/> and <paramref name="check"/> (which returns a problem or null). PNGs of every
+    /// colour type and depth are read (see <see cref="PngDecoder"/>); JPEG, GIF, BMP, WebP, TIFF... are refused with
+    /// a one-line message suggesting a conversion to PNG.
     /// </summary>
     public static LoadedImage Load(Stream stream, string name, ImageLimits limits, Func<int, int, string?>? check = null)
     {
+        Span<byte> head = stackalloc byte[16];
         long start = stream.Position;
-        if (stream.Length - start <= 0)
+        int read;
+        try
+        {
+            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            stream.Position = start;
+        }
+        catch (IOException e)
+        {
+            throw new InvalidImageException($"{name}: cannot read the file ({OneLine(e.Message)})", e);
+        }
+
+        head = head[..read];
+        if (read == 0)
         {
             throw new InvalidImageException($"{name}: the file is empty");
         }
 
-        byte[]? exif = ReadExif(stream, name);
-        ImageInfo info;
-        try
+        if (!head.StartsWith(PngChunks.Signature[..Math.Min(4, read)]))
         {
-            info = Image.Identify(s_options, stream);
-        }
-        catch (Exception e) when (IsDecodeFailure(e))
-        {
-            throw Failure(name, e);
+            (string Name, string Extension)? format = OtherFormat(head);
+            throw new InvalidImageException(format is { } known
+                ? $"{name}: {known.Name} images are not supported; convert to PNG (e.g. ffmpeg -i in.{known.Extension} out.png)"
+                : $"{name}: not an image in a supported format (only PNG is supported)");
         }
 
-        int width = info.Width;
-        int height = info.Height;
-        if (width <= 0 || height <= 0)
+        return PngDecoder.Decode(stream, name, limits, check);
+    }
+
+    /// <summary>The name and usual file extension of a well-known non-PNG image format recognised from the first bytes, or null.</summary>
+    public static (string Name, string Extension)? OtherFormat(ReadOnlySpan<byte> head)
+    {
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]))
         {
-            throw new InvalidImageException($"{name}: the image header gives an empty size {width}x{height}");
+            return ("JPEG", "jpg");
         }
 
-        if (width > limits.MaxWidth || height > limits.MaxHeight || (long)width * height > limits.MaxPixels)
+        if (head.StartsWith("GIF87a"u8) || head.StartsWith("GIF89a"u8))
         {
-            throw new InvalidImageException(
-                $"{name}: the image is {width}x{height} px ({(long)width * height} pixels), above the limit of "
-                + $"{limits.MaxWidth} px wide, {limits.MaxHeight} px high and {limits.MaxPixels} pixels");
+            return ("GIF", "gif");
         }
 
-        string? problem = check?.Invoke(width, height);
-        if (problem is not null)
+        if (head.Length >= 12 && head.StartsWith("RIFF"u8) && head[8..12].SequenceEqual("WEBP"u8))
         {
-            throw new InvalidImageException($"{name}: {problem}");
+            return ("WebP", "webp");
         }
 
-        stream.Position = start;
-        try
+        if (head.StartsWith("II*\0"u8) || head.StartsWith("MM\0*"u8))
         {
-            problem = PngChunks.CheckImageData(stream);
-            if (problem is not null)
-            {
-                throw new InvalidImageException($"{name}: {problem}");
-            }
-
-            stream.Position = start;
-            using Image<Rgb24> image = Image.Load<Rgb24>(s_options, stream);
-            if (image.Width != width || image.Height != height)
-            {
-                throw new InvalidImageException(
-                    $"{name}: the decoded image is {image.Width}x{image.Height} px but its header says {width}x{height}");
-            }
-
-            byte[] rgb = new byte[checked(width * height * 3)];
-            image.CopyPixelDataTo(rgb);
-            return new LoadedImage(width, height, rgb, exif);
+            return ("TIFF", "tif");
         }
-        catch (Exception e) when (IsDecodeFailure(e))
+
+        if (head.Length >= 12 && head[4..8].SequenceEqual("ftyp"u8) && head[8..12].SequenceEqual("avif"u8))
         {
-            throw Failure(name, e);
+            return ("AVIF", "avif");
         }
+
+        if (head.StartsWith("qoif"u8))
+        {
+            return ("QOI", "qoi");
+        }
+
+        return head.Length >= 14 && head.StartsWith("BM"u8) && head[6..10].SequenceEqual((ReadOnlySpan<byte>)[0, 0, 0, 0]) ? ("BMP", "bmp") : null;
     }
 
     /// <summary>Collapses a message onto one line.</summary>
     public static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
-
-    private static bool IsDecodeFailure(Exception e) =>
-        e is ImageFormatException or InvalidMemoryOperationException or IOException or InvalidDataException or NotSupportedException
-            or InvalidOperationException or ArgumentException or IndexOutOfRangeException or OverflowException
-            or OutOfMemoryException;
-
-    private static InvalidImageException Failure(string name, Exception e) => e switch
-    {
-        UnknownImageFormatException => new InvalidImageException($"{name}: not an image in a supported format (PNG, JPEG, BMP, GIF, WebP, TIFF...)", e),
-        InvalidImageContentException => new InvalidImageException($"{name}: the image data is corrupt or truncated ({OneLine(e.Message)})", e),
-        ImageFormatException => new InvalidImageException($"{name}: the image is damaged ({OneLine(e.Message)})", e),
-        InvalidDataException => new InvalidImageException($"{name}: the image data is corrupt or truncated (bad compressed data)", e),
-        EndOfStreamException => new InvalidImageException($"{name}: the image data is corrupt or truncated (unexpected end of file)", e),
-        InvalidMemoryOperationException or OutOfMemoryException => new InvalidImageException($"{name}: the image is too large to decode", e),
-        _ => new InvalidImageException($"{name}: cannot decode the image ({OneLine(e.Message)})", e),
-    };
 }
