@@ -9,12 +9,9 @@ log="$(mktemp)"
 dotnet test SpectroFlow.sln -c Release --filter "Category!=Slow&Category!=Gpu&Category!=Model" \
   --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-passed=0; failed=0; skipped=0
-while read -r line; do
-  p=$(sed -n 's/.*Passed: *\([0-9]*\).*/\1/p' <<<"$line"); f=$(sed -n 's/.*Failed: *\([0-9]*\),.*/\1/p' <<<"$line")
-  s=$(sed -n 's/.*Skipped: *\([0-9]*\).*/\1/p' <<<"$line")
-  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))
-done < <(grep -E '^(Passed|Failed)! +- +Failed:' "$log")
+# Each test assembly ends with "Total tests: N" followed by indented "Passed: N", "Failed: N", "Skipped: N" lines.
+sum() { grep -E "^ +$1: +[0-9]+ *$" "$log" | sed -E 's/[^0-9]*([0-9]+).*/\1/' | awk '{s += $1} END {print s + 0}'; }
+passed=$(sum Passed); failed=$(sum Failed); skipped=$(sum Skipped)
 rm -f "$log"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "dotnet test exited with $status (build or runner failure)"; fi
 echo "$passed passed, $failed failed, $skipped skipped"
