@@ -67,7 +67,7 @@ public static class SpectrogramImageMapper
             return new SpectrogramImage(width, height, rgb, parameters);
         }
 
-        double max = GlobalMax(mel.Channels);
+        double max = mel.MaxValue();
         if (mel.ChannelCount == 1)
         {
             QuantiseRelative(mel.Channels[0], plane, parameters.PowerForImage, max);
@@ -140,23 +140,6 @@ public static class SpectrogramImageMapper
         }
 
         return table;
-    }
-
-    private static double GlobalMax(float[][] channels)
-    {
-        double max = 0;
-        foreach (float[] channel in channels)
-        {
-            foreach (float v in channel)
-            {
-                if (v > max)
-                {
-                    max = v;
-                }
-            }
-        }
-
-        return max;
     }
 
     // plane is row-major [mel][frame] (mel 0 = lowest), same layout as the input channel.
