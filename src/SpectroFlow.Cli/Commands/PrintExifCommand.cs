@@ -12,7 +12,14 @@ internal static class PrintExifCommand
         var command = new Command("print-exif", "Print the spectrogram parameters stored in an image's EXIF") { input };
         command.SetAction((result, _) => context.RunAsync(() =>
         {
-            foreach (string line in ImageConversions.FormatExif(result.GetRequiredValue(input)))
+            string path = result.GetRequiredValue(input);
+            IReadOnlyList<string> lines = ImageConversions.FormatExif(path);
+            if (lines.Count == 0)
+            {
+                context.Out.WriteLine($"{path}: no spectrogram EXIF (image-to-audio uses the preset's parameters)");
+            }
+
+            foreach (string line in lines)
             {
                 context.Out.WriteLine(line);
             }
