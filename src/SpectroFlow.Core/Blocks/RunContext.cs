@@ -4,7 +4,7 @@ namespace SpectroFlow.Core.Blocks;
 public sealed class RunContext
 {
     /// <summary>Creates the context of one run.</summary>
-    public RunContext(ulong seed, string outputRoot, SharedResources resources, Action<string>? log = null)
+    public RunContext(ulong seed, string outputRoot, SharedResources resources, Action<string>? log = null, string? inputRoot = null)
     {
         ArgumentNullException.ThrowIfNull(outputRoot);
         ArgumentNullException.ThrowIfNull(resources);
@@ -12,7 +12,11 @@ public sealed class RunContext
         OutputRoot = outputRoot;
         Resources = resources;
         Log = log ?? (_ => { });
+        InputRoot = inputRoot ?? Directory.GetCurrentDirectory();
     }
+
+    /// <summary>Folder that relative input paths are resolved against (the recipe's folder).</summary>
+    public string InputRoot { get; }
 
     /// <summary>The recipe's seed.</summary>
     public ulong Seed { get; }
