@@ -14,6 +14,10 @@ namespace SpectroFlow.Engine.Recipes;
 /// </summary>
 internal static partial class SafeYamlReader
 {
+    private static readonly HashSet<string> s_coreTags = new(
+        new[] { "str", "int", "float", "bool", "null", "seq", "map" }.Select(t => "tag:yaml.org,2002:" + t),
+        StringComparer.Ordinal);
+
     /// <summary>Reads and checks <paramref name="path"/>; the root node is returned (a mapping, checked by the caller).</summary>
     public static YamlNode ReadFile(string path, string displayName, RecipeLoadSettings settings)
     {
@@ -77,6 +81,20 @@ internal static partial class SafeYamlReader
     private static void Prescan(string text, string file, RecipeLoadSettings settings, List<ValidationError> errors)
     {
         var parser = new Parser(new StringReader(text));
+        SourceLocation last = new(file, 1, 1);
+        try
+        {
+            PrescanEvents(parser, file, settings, errors, ref last);
+        }
+        catch (Exception ex) when (ex is not YamlException and (InvalidOperationException or ArgumentException or FormatException))
+        {
+            // YamlDotNet's scanner throws these on some malformed input (e.g. an unclosed flow sequence).
+            errors.Add(new ValidationError("invalid YAML after this point (an unclosed bracket, brace or quote?)", last));
+        }
+    }
+
+    private static void PrescanEvents(Parser parser, string file, RecipeLoadSettings settings, List<ValidationError> errors, ref SourceLocation last)
+    {
         var frames = new Stack<Frame>();
         var anchorSizes = new Dictionary<string, long>(StringComparer.Ordinal);
         long total = 0;
@@ -86,6 +104,7 @@ internal static partial class SafeYamlReader
         {
             ParsingEvent current = parser.Current!;
             SourceLocation at = Location(file, current.Start);
+            last = at;
             switch (current)
             {
                 case DocumentStart:
@@ -164,7 +183,7 @@ internal static partial class SafeYamlReader
 
     private static bool CheckTag(NodeEvent node, SourceLocation at, List<ValidationError> errors)
     {
-        if (node.Tag.IsEmpty || node.Tag.IsNonSpecific || node.Tag.Value.StartsWith("tag:yaml.org,2002:", StringComparison.Ordinal))
+        if (node.Tag.IsEmpty || node.Tag.IsNonSpecific || s_coreTags.Contains(node.Tag.Value))
         {
             return true;
         }
