@@ -10,12 +10,16 @@ namespace SpectroFlow.Engine.Recipes;
 /// </summary>
 internal static class Interpolator
 {
+    /// <summary>Message of a placeholder error for a value that uses a parameter already reported broken; removed by the loader.</summary>
+    public const string BrokenMarker = "\0broken-parameter";
+
     public static string Expand(
         string value,
         SourceLocation at,
         Func<string, string?> environment,
         IReadOnlyDictionary<string, string>? parameters,
-        List<ValidationError> errors)
+        List<ValidationError> errors,
+        ISet<string>? brokenParameters = null)
     {
         if (!value.Contains('$', StringComparison.Ordinal))
         {
@@ -48,14 +52,14 @@ internal static class Interpolator
             }
 
             string expression = value[(i + 2)..close];
-            result.Append(Resolve(expression, at, environment, parameters, errors));
+            result.Append(Resolve(expression, at, environment, parameters, errors, brokenParameters));
             i = close + 1;
         }
 
         return result.ToString();
     }
 
-    private static string Resolve(string expression, SourceLocation at, Func<string, string?> environment, IReadOnlyDictionary<string, string>? parameters, List<ValidationError> errors)
+    private static string Resolve(string expression, SourceLocation at, Func<string, string?> environment, IReadOnlyDictionary<string, string>? parameters, List<ValidationError> errors, ISet<string>? brokenParameters)
     {
         if (expression.StartsWith("params.", StringComparison.Ordinal))
         {
@@ -63,6 +67,13 @@ internal static class Interpolator
             if (parameters is null)
             {
                 errors.Add(new ValidationError($"'${{{expression}}}' cannot be used inside params", at));
+                return string.Empty;
+            }
+
+            if (brokenParameters is not null && brokenParameters.Contains(name))
+            {
+                // Already reported where the parameter is declared; fail this value silently.
+                errors.Add(new ValidationError(BrokenMarker, at));
                 return string.Empty;
             }
 

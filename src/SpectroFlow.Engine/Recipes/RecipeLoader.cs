@@ -66,6 +66,7 @@ public sealed class RecipeLoader
 
         // 1. params (environment only), then --set overrides, then everything else (environment + params).
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        var brokenParameters = new HashSet<string>(StringComparer.Ordinal);
         YamlNode? paramsNode = Get(top, "params");
         if (paramsNode is YamlMappingNode paramsMap)
         {
@@ -74,7 +75,12 @@ public sealed class RecipeLoader
                 string name = (key as YamlScalarNode)?.Value ?? string.Empty;
                 if (value is YamlScalarNode scalar)
                 {
+                    int before = errors.Count;
                     parameters[name] = Interpolator.Expand(scalar.Value ?? string.Empty, At(value), _settings.Environment, null, errors);
+                    if (errors.Count > before)
+                    {
+                        brokenParameters.Add(name);
+                    }
                 }
                 else
                 {
@@ -98,6 +104,7 @@ public sealed class RecipeLoader
             else if (parameters.ContainsKey(name))
             {
                 parameters[name] = value;
+                brokenParameters.Remove(name);
             }
             else
             {
@@ -105,13 +112,19 @@ public sealed class RecipeLoader
             }
         }
 
-        InterpolateTree(top, paramsNode, file, parameters, errors, new HashSet<YamlNode>(ReferenceEqualityComparer.Instance));
+        var broken = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
+        InterpolateTree(top, paramsNode, file, parameters, brokenParameters, errors, new HashSet<YamlNode>(ReferenceEqualityComparer.Instance), broken);
+        errors.RemoveAll(e => e.Message == Interpolator.BrokenMarker);
 
         // 2. seed
         ulong seed = 0;
         YamlNode? seedNode = Get(top, "seed");
         string? seedText = seedOverride ?? (seedNode as YamlScalarNode)?.Value;
-        if (seedText is not null && !ulong.TryParse(seedText, NumberStyles.None, CultureInfo.InvariantCulture, out seed))
+        if (seedOverride is null && seedNode is not null && broken.Contains(seedNode))
+        {
+            // reported by interpolation
+        }
+        else if (seedText is not null && !ulong.TryParse(seedText, NumberStyles.None, CultureInfo.InvariantCulture, out seed))
         {
             errors.Add(new ValidationError($"seed must be a whole number from 0 to {ulong.MaxValue}, not '{seedText}'", seedOverride is null && seedNode is not null ? At(seedNode) : null));
         }
@@ -122,14 +135,14 @@ public sealed class RecipeLoader
 
         // 3. inputs and steps
         var specs = new List<StepSpec>();
-        ReadSteps(Get(top, "inputs"), "inputs", isSource: true, file, specs, errors);
+        ReadSteps(Get(top, "inputs"), "inputs", isSource: true, file, specs, errors, broken);
         YamlNode? stepsNode = Get(top, "steps");
         if (stepsNode is null)
         {
             errors.Add(new ValidationError("a recipe needs 'steps'", At(top)));
         }
 
-        ReadSteps(stepsNode, "steps", isSource: false, file, specs, errors);
+        ReadSteps(stepsNode, "steps", isSource: false, file, specs, errors, broken);
         if (!specs.Any(s => s.IsSource) && Get(top, "inputs") is null)
         {
             errors.Add(new ValidationError("a recipe needs 'inputs'", At(top)));
@@ -206,6 +219,7 @@ public sealed class RecipeLoader
         }
 
         List<StepSpec> ordered = Order(specs, byId, errors);
+        errors.RemoveAll(e => e.Message == Interpolator.BrokenMarker);
         if (errors.Count > 0)
         {
             throw new RecipeException([.. errors.OrderBy(e => e.Location?.Line ?? 0).ThenBy(e => e.Location?.Column ?? 0)]);
@@ -223,7 +237,7 @@ public sealed class RecipeLoader
         return new RunPlan(file, seed, outputRoot, folder, parameters, steps);
     }
 
-    private void ReadSteps(YamlNode? node, string section, bool isSource, string file, List<StepSpec> specs, List<ValidationError> errors)
+    private void ReadSteps(YamlNode? node, string section, bool isSource, string file, List<StepSpec> specs, List<ValidationError> errors, HashSet<YamlNode> broken)
     {
         SourceLocation At(YamlNode n) => SafeYamlReader.Location(file, n.Start);
         if (node is null)
@@ -306,6 +320,10 @@ public sealed class RecipeLoader
             {
                 errors.Add(new ValidationError($"step '{spec.Id}' has no 'use' (the block type)", spec.Location));
             }
+            else if (broken.Count > 0 && map.Children.Any(p => p.Key is YamlScalarNode { Value: "use" } && broken.Contains(p.Value)))
+            {
+                // reported by interpolation
+            }
             else if (_registry.Find(use) is not { } block)
             {
                 IEnumerable<string> names = _registry.All.Where(b => (b.Shape == BlockShape.Source) == isSource).Select(b => b.Name);
@@ -318,7 +336,7 @@ public sealed class RecipeLoader
             else
             {
                 spec.Block = block;
-                spec.Options = OptionsBinder.Bind(block, spec.Id, options, spec.Location, file, errors);
+                spec.Options = OptionsBinder.Bind(block, spec.Id, options, spec.Location, file, errors, broken);
             }
 
             specs.Add(spec);
@@ -411,7 +429,7 @@ public sealed class RecipeLoader
         return ordered;
     }
 
-    private void InterpolateTree(YamlNode node, YamlNode? skip, string file, Dictionary<string, string> parameters, List<ValidationError> errors, HashSet<YamlNode> visited)
+    private void InterpolateTree(YamlNode node, YamlNode? skip, string file, Dictionary<string, string> parameters, HashSet<string> brokenParameters, List<ValidationError> errors, HashSet<YamlNode> visited, HashSet<YamlNode> broken)
     {
         if (node == skip || !visited.Add(node))
         {
@@ -421,19 +439,25 @@ public sealed class RecipeLoader
         switch (node)
         {
             case YamlScalarNode scalar when scalar.Value is not null:
-                scalar.Value = Interpolator.Expand(scalar.Value, SafeYamlReader.Location(file, scalar.Start), _settings.Environment, parameters, errors);
+                int before = errors.Count;
+                scalar.Value = Interpolator.Expand(scalar.Value, SafeYamlReader.Location(file, scalar.Start), _settings.Environment, parameters, errors, brokenParameters);
+                if (errors.Count > before)
+                {
+                    broken.Add(scalar);
+                }
+
                 break;
             case YamlSequenceNode sequence:
                 foreach (YamlNode child in sequence.Children)
                 {
-                    InterpolateTree(child, skip, file, parameters, errors, visited);
+                    InterpolateTree(child, skip, file, parameters, brokenParameters, errors, visited, broken);
                 }
 
                 break;
             case YamlMappingNode mapping:
                 foreach ((_, YamlNode value) in mapping.Children)
                 {
-                    InterpolateTree(value, skip, file, parameters, errors, visited);
+                    InterpolateTree(value, skip, file, parameters, brokenParameters, errors, visited, broken);
                 }
 
                 break;

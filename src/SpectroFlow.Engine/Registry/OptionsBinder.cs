@@ -18,7 +18,8 @@ internal static class OptionsBinder
         IReadOnlyList<KeyValuePair<YamlScalarNode, YamlNode>> entries,
         SourceLocation stepLocation,
         string file,
-        List<ValidationError> errors)
+        List<ValidationError> errors,
+        IReadOnlySet<YamlNode> broken)
     {
         var options = (IBlockOptions)Activator.CreateInstance(descriptor.OptionsType)!;
         int before = errors.Count;
@@ -37,7 +38,11 @@ internal static class OptionsBinder
             }
 
             seen[key] = keyAt;
-            if (TryConvert(option, valueNode, out object? value, out string? problem))
+            if (broken.Contains(valueNode))
+            {
+                errors.Add(new ValidationError(Interpolator.BrokenMarker, valueAt, key));
+            }
+            else if (TryConvert(option, valueNode, out object? value, out string? problem))
             {
                 option.Property.SetValue(options, value);
             }
