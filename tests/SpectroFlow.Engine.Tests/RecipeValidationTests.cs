@@ -41,6 +41,7 @@ public sealed class RecipeValidationTests
         { Valid.Replace("amount: 2", "mode: multiply-then-add\n    scale: 0"), "r.yaml:10:5: option 'scale' of step 'plus' must not be 0 with mode multiply-then-add" },
         // missing upstream
         { Valid.Replace("use: to-text", "use: to-text\n    from: plsu"), "r.yaml:12:11: step 'text' reads from 'plsu', which is not an input or step (did you mean 'plus'?)" },
+        { Valid.Replace("use: to-text", "use: to-text\n    from: []"), "r.yaml:12:11: 'from' lists no step; leave it out to read from the previous step" },
         // type mismatch (image block fed numbers)
         { Valid.Replace("use: to-text", "use: image-only"), "r.yaml:10:5: step 'text' (image-only) takes SpectrogramImage but 'plus' (add) produces Int32" },
         // duplicate id
@@ -170,6 +171,26 @@ public sealed class RecipeValidationTests
         RunPlan plan = Load(recipe);
 
         plan.Steps.Single(s => s.Id == "joined").Upstream.Should().Equal("a", "b");
+    }
+
+    [Fact]
+    public void LoadText_NoParallelismGiven_UsesDefaultsOfTheBlockKind()
+    {
+        RunPlan plan = Load(Valid.Replace("use: to-text", "use: session").Replace("keep: [text]", "keep: []"));
+
+        plan.Steps.Single(s => s.Id == "plus").Parallelism.Should().Be(Environment.ProcessorCount);
+        plan.Steps.Single(s => s.Id == "text").Parallelism.Should().Be(1, "a GPU-session block runs one item at a time");
+        plan.Steps.Single(s => s.Id == "text").Capacity.Should().Be(2);
+        plan.Steps.Single(s => s.Id == "numbers").Parallelism.Should().Be(1);
+    }
+
+    [Fact]
+    public void LoadText_ParallelismAndCapacityGiven_AreUsed()
+    {
+        RunPlan plan = Load(Valid.Replace("amount: 2", "parallelism: 3\n    capacity: 9"));
+
+        plan.Steps.Single(s => s.Id == "plus").Parallelism.Should().Be(3);
+        plan.Steps.Single(s => s.Id == "plus").Capacity.Should().Be(9);
     }
 
     internal static RunPlan Load(string text, RecipeLoadSettings? settings = null) =>

@@ -282,7 +282,11 @@ public sealed class RecipeLoader
                         useAt = At(value);
                         break;
                     case "from" when !isSource:
-                        if (value is YamlSequenceNode list)
+                        if (value is YamlSequenceNode { Children.Count: 0 })
+                        {
+                            errors.Add(new ValidationError("'from' lists no step; leave it out to read from the previous step", At(value)));
+                        }
+                        else if (value is YamlSequenceNode list)
                         {
                             foreach (YamlNode upstream in list.Children)
                             {
