@@ -352,6 +352,50 @@ public sealed class GraphRunTests
         report.Outputs["write"].Single().Payload.Should().Be(Path.GetFullPath("/recipes/results/images/a.png"));
     }
 
+    [Fact]
+    public async Task RunAsync_StreamBlockFails_RecordsEveryRemainingItemAndDoesNotHang()
+    {
+        var probe = new Probe();
+        RunReport report = await RunAsync(probe, """
+            inputs:
+              - id: numbers
+                use: count
+                count: 50
+            steps:
+              - id: mix
+                use: explode
+                capacity: 1
+              - id: text
+                use: to-text
+            """);
+
+        report.Errors[0].Should().Be(new ErrorRecord("mix", null, null, "InvalidOperationException: mixer overloaded"));
+        report.Errors.Skip(1).Should().OnlyContain(e => e.Step == "mix" && e.Reason == "not processed: the step failed");
+        StepCounts mix = report.Steps["mix"];
+        mix.Received.Should().Be(50);
+        mix.Succeeded.Should().BeInRange(2, 3, "two items were used (a third may have been read when it threw)");
+        (mix.Succeeded + mix.Failed).Should().Be(50);
+        report.Steps["text"].Received.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task RunAsync_FactoryThrows_ReportsTheStep()
+    {
+        RunPlan plan = Load(new Probe(), """
+            inputs:
+              - id: numbers
+                use: count
+            steps:
+              - id: unet
+                use: broken-factory
+            """);
+
+        Func<Task> run = () => new RecipeRunner().RunAsync(plan);
+
+        (await run.Should().ThrowAsync<Core.Errors.SpectroFlowException>()).Which.Message
+            .Should().Be("r.yaml:5:5: step 'unet' (broken-factory) could not start: FileNotFoundException: model.onnx not found");
+    }
+
     private static RunPlan Load(Probe probe, string recipe) =>
         new RecipeLoader(ToyRegistry.Create(probe)).LoadText(recipe, "r.yaml", "/recipes");
 

@@ -156,6 +156,23 @@ internal sealed class TimeoutBlock(AddOptions options) : IBlock<int, int>
         input == options.FailOn ? throw new TaskCanceledException("request timed out") : ValueTask.FromResult(input);
 }
 
+/// <summary>Reads two items, then fails.</summary>
+internal sealed class ExplodingStreamBlock : IStreamBlock<int, int>
+{
+    public async IAsyncEnumerable<WorkItem> ProcessAsync(IAsyncEnumerable<WorkItem> inputs, RunContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        int read = 0;
+        await foreach (WorkItem item in inputs.WithCancellation(cancellationToken))
+        {
+            yield return item;
+            if (++read == 2)
+            {
+                throw new InvalidOperationException("mixer overloaded");
+            }
+        }
+    }
+}
+
 internal sealed class FakeSession : IDisposable
 {
 
@@ -209,6 +226,8 @@ internal sealed class Probe
 
 internal static class ToyRegistry
 {
+    private static AddBlock BrokenFactory() => throw new FileNotFoundException("model.onnx not found");
+
     public static BlockRegistry Create(Probe? probe = null)
     {
         probe ??= new Probe();
@@ -220,6 +239,8 @@ internal static class ToyRegistry
             .Add("split", (NoOptions _, BlockServices _) => new SplitBlock(), "n → 0..n-1.")
             .Add("pair", (NoOptions _, BlockServices _) => new PairBlock(), "Pairs consecutive items.")
             .Add("time-out", (AddOptions o, BlockServices _) => new TimeoutBlock(o), "Times out on fail_on.")
+            .Add("explode", (NoOptions _, BlockServices _) => new ExplodingStreamBlock(), "Fails after two items.")
+            .Add("broken-factory", (NoOptions _, BlockServices _) => BrokenFactory(), "Cannot start.")
             .Add("session", (NoOptions _, BlockServices s) => new SessionBlock(s, probe), "Uses a shared session.", ExecutionKind.Gpu)
             .Add("image-only", (NoOptions _, BlockServices _) => new ImageBlock(), "Takes images.")
             .Add("make-audio", (NoOptions _, BlockServices _) => new AudioBlock(), "Makes audio.")

@@ -1,4 +1,5 @@
 using SpectroFlow.Core.Blocks;
+using SpectroFlow.Core.Errors;
 using SpectroFlow.Engine.Recipes;
 using SpectroFlow.Engine.Registry;
 using SpectroFlow.Engine.Running;
@@ -20,7 +21,16 @@ internal static class GraphBuilder
         {
             foreach (PlannedStep step in plan.Steps)
             {
-                object block = step.Block.Create(step.Options, new BlockServices(step.Id, state.Run));
+                object block;
+                try
+                {
+                    block = step.Block.Create(step.Options, new BlockServices(step.Id, state.Run));
+                }
+                catch (Exception ex) when (ex is not SpectroFlowException)
+                {
+                    throw new SpectroFlowException($"{step.Location}: step '{step.Id}' ({step.Block.Name}) could not start: {RunState.OneLine(ex)}", ex);
+                }
+
                 GraphNode node = step.Block.Shape switch
                 {
                     BlockShape.Source => new SourceNode(step, block, state),
