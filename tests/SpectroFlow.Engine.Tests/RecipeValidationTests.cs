@@ -37,6 +37,7 @@ public sealed class RecipeValidationTests
         { Valid.Replace("amount: 2", "amount: 5000"), "r.yaml:9:13: option 'amount' of step 'plus' must be between -1000 and 1000, not 5000" },
         { Valid.Replace("count: 5", "count: -1"), "r.yaml:5:12: option 'count' of step 'numbers' must be between 0 and 1000000, not -1" },
         { Valid.Replace("amount: 2", "amount: 2\n    parallelism: 0"), "r.yaml:10:18: 'parallelism' must be a whole number from 1 to 256, not '0'" },
+        { Valid.Replace("amount: 2", "parallelism: 4\n    capacity: 2"), "r.yaml:10:15: step 'plus': capacity (2) must be at least parallelism (4)" },
         // options.Validate (cross-field rule) reported at the key
         { Valid.Replace("amount: 2", "mode: multiply-then-add\n    scale: 0"), "r.yaml:10:5: option 'scale' of step 'plus' must not be 0 with mode multiply-then-add" },
         // missing upstream

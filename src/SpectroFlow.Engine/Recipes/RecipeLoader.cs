@@ -230,7 +230,7 @@ public sealed class RecipeLoader
             s.Block!,
             s.Options!,
             [.. s.From.Select(f => f.Id).Distinct(StringComparer.Ordinal)],
-            s.Parallelism ?? s.Block!.DefaultParallelism,
+            s.Parallelism ?? Math.Min(s.Block!.DefaultParallelism, s.Capacity ?? int.MaxValue),
             s.Capacity ?? Math.Max(2, 2 * (s.Parallelism ?? s.Block!.DefaultParallelism)),
             keep.ContainsKey(s.Id),
             s.Location)).ToList();
@@ -307,11 +307,17 @@ public sealed class RecipeLoader
                         break;
                     case "capacity":
                         spec.Capacity = Int(value, "capacity", MaxCapacity, file, errors);
+                        spec.CapacityLocation = At(value);
                         break;
                     default:
                         options.Add(new(key, value));
                         break;
                 }
+            }
+
+            if (spec.Parallelism is { } p && spec.Capacity is { } c && c < p)
+            {
+                errors.Add(new ValidationError($"step '{spec.Id}': capacity ({c}) must be at least parallelism ({p})", spec.CapacityLocation));
             }
 
             if (spec.Id.Length == 0)
@@ -518,5 +524,7 @@ public sealed class RecipeLoader
         public int? Parallelism { get; set; }
 
         public int? Capacity { get; set; }
+
+        public SourceLocation CapacityLocation { get; set; }
     }
 }
