@@ -1,0 +1,16 @@
+using SpectroFlow.Core.Blocks;
+using SpectroFlow.Engine.Registry;
+using SpectroFlow.Engine.Sources;
+
+namespace SpectroFlow.Engine;
+
+/// <summary>Registers the engine's own inputs (domain projects register their blocks in their own modules).</summary>
+public static class EngineModule
+{
+    /// <summary>Adds <c>folder</c>.</summary>
+    public static BlockRegistry AddEngineBlocks(this BlockRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        return registry.AddSource("folder", (FolderSourceOptions o, BlockServices _) => new FolderSource(o), "Files of a folder matching globs, in sorted order.");
+    }
+}

@@ -1,0 +1,228 @@
+using System.Text.RegularExpressions;
+using SpectroFlow.Core.Blocks;
+using SpectroFlow.Core.Errors;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+using YamlDotNet.RepresentationModel;
+
+namespace SpectroFlow.Engine.Recipes;
+
+/// <summary>
+/// Reads a recipe's YAML safely: size limit, then a pass over the parser's events that rejects deep nesting, alias
+/// bombs, huge scalars, custom tags, duplicate keys and multiple documents, and only then builds the node tree (whose
+/// nodes keep their line and column).
+/// </summary>
+internal static partial class SafeYamlReader
+{
+    private static readonly HashSet<string> s_coreTags = new(
+        new[] { "str", "int", "float", "bool", "null", "seq", "map" }.Select(t => "tag:yaml.org,2002:" + t),
+        StringComparer.Ordinal);
+
+    /// <summary>Reads and checks <paramref name="path"/>; the root node is returned (a mapping, checked by the caller).</summary>
+    public static YamlNode ReadFile(string path, string displayName, RecipeLoadSettings settings)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            throw new RecipeException($"{displayName}: recipe file not found");
+        }
+
+        if (info.Length > settings.MaxBytes)
+        {
+            throw new RecipeException($"{displayName}: recipe is {info.Length} bytes, more than the limit of {settings.MaxBytes}");
+        }
+
+        return ReadText(File.ReadAllText(path), displayName, settings);
+    }
+
+    /// <summary>Checks and parses recipe text.</summary>
+    public static YamlNode ReadText(string text, string displayName, RecipeLoadSettings settings)
+    {
+        if (text.Length > settings.MaxBytes)
+        {
+            throw new RecipeException($"{displayName}: recipe is {text.Length} characters, more than the limit of {settings.MaxBytes}");
+        }
+
+        var errors = new List<ValidationError>();
+        try
+        {
+            Prescan(text, displayName, settings, errors);
+        }
+        catch (YamlException ex)
+        {
+            errors.Add(new ValidationError(CleanMessage(ex), Location(displayName, ex.Start)));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new RecipeException(errors);
+        }
+
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new Parser(new StringReader(text)));
+        }
+        catch (YamlException ex)
+        {
+            throw new RecipeException([new ValidationError(CleanMessage(ex), Location(displayName, ex.Start))]);
+        }
+
+        if (stream.Documents.Count == 0)
+        {
+            throw new RecipeException($"{displayName}: recipe is empty");
+        }
+
+        return stream.Documents[0].RootNode;
+    }
+
+    public static SourceLocation Location(string file, Mark mark) => new(file, mark.Line, mark.Column);
+
+    private static void Prescan(string text, string file, RecipeLoadSettings settings, List<ValidationError> errors)
+    {
+        var parser = new Parser(new StringReader(text));
+        SourceLocation last = new(file, 1, 1);
+        try
+        {
+            PrescanEvents(parser, file, settings, errors, ref last);
+        }
+        catch (Exception ex) when (ex is not YamlException and (InvalidOperationException or ArgumentException or FormatException))
+        {
+            // YamlDotNet's scanner throws these on some malformed input (e.g. an unclosed flow sequence).
+            errors.Add(new ValidationError("invalid YAML after this point (an unclosed bracket, brace or quote?)", last));
+        }
+    }
+
+    private static void PrescanEvents(Parser parser, string file, RecipeLoadSettings settings, List<ValidationError> errors, ref SourceLocation last)
+    {
+        var frames = new Stack<Frame>();
+        var anchorSizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        long total = 0;
+        int aliases = 0;
+        int documents = 0;
+        while (parser.MoveNext())
+        {
+            ParsingEvent current = parser.Current!;
+            SourceLocation at = Location(file, current.Start);
+            last = at;
+            switch (current)
+            {
+                case DocumentStart:
+                    documents++;
+                    if (documents > 1)
+                    {
+                        errors.Add(new ValidationError("a recipe holds one YAML document; found a second", at));
+                        return;
+                    }
+
+                    break;
+                case Scalar scalar:
+                    total++;
+                    if (!CheckTag(scalar, at, errors))
+                    {
+                        return;
+                    }
+
+                    if (scalar.Value.Length > settings.MaxScalarLength)
+                    {
+                        errors.Add(new ValidationError($"value is {scalar.Value.Length} characters long, more than the limit of {settings.MaxScalarLength}", at));
+                        return;
+                    }
+
+                    OnNode(frames, scalar.Value, at, errors);
+                    if (!scalar.Anchor.IsEmpty)
+                    {
+                        anchorSizes[scalar.Anchor.Value] = 1;
+                    }
+
+                    break;
+                case AnchorAlias alias:
+                    aliases++;
+                    if (aliases > settings.MaxAliases)
+                    {
+                        errors.Add(new ValidationError($"more than {settings.MaxAliases} aliases (*name); recipes do not need many", at));
+                        return;
+                    }
+
+                    total += anchorSizes.GetValueOrDefault(alias.Value.Value, 1);
+                    OnNode(frames, null, at, errors);
+                    break;
+                case NodeEvent collection when collection is SequenceStart or MappingStart:
+                    total++;
+                    if (!CheckTag(collection, at, errors))
+                    {
+                        return;
+                    }
+
+                    OnNode(frames, null, at, errors);
+                    frames.Push(new Frame(collection is MappingStart, collection.Anchor.IsEmpty ? null : collection.Anchor.Value, total));
+                    if (frames.Count > settings.MaxDepth)
+                    {
+                        errors.Add(new ValidationError($"nesting deeper than {settings.MaxDepth} levels", at));
+                        return;
+                    }
+
+                    break;
+                case SequenceEnd or MappingEnd:
+                    Frame frame = frames.Pop();
+                    if (frame.Anchor is not null)
+                    {
+                        anchorSizes[frame.Anchor] = total - frame.StartTotal + 1;
+                    }
+
+                    break;
+            }
+
+            if (total > settings.MaxNodes)
+            {
+                errors.Add(new ValidationError($"recipe expands to more than {settings.MaxNodes} nodes once aliases are expanded", at));
+                return;
+            }
+        }
+    }
+
+    private static bool CheckTag(NodeEvent node, SourceLocation at, List<ValidationError> errors)
+    {
+        if (node.Tag.IsEmpty || node.Tag.IsNonSpecific || s_coreTags.Contains(node.Tag.Value))
+        {
+            return true;
+        }
+
+        errors.Add(new ValidationError($"tag '{node.Tag.Value}' is not allowed in a recipe", at));
+        return false;
+    }
+
+    private static void OnNode(Stack<Frame> frames, string? scalarValue, SourceLocation at, List<ValidationError> errors)
+    {
+        if (frames.Count == 0 || !frames.Peek().IsMapping)
+        {
+            return;
+        }
+
+        Frame frame = frames.Peek();
+        if (frame.ExpectKey && scalarValue is not null && !frame.Keys.Add(scalarValue))
+        {
+            errors.Add(new ValidationError($"duplicate key '{scalarValue}'", at));
+        }
+
+        frame.ExpectKey = !frame.ExpectKey;
+    }
+
+    private static string CleanMessage(YamlException ex) => PositionPrefix().Replace(ex.Message, string.Empty);
+
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
+    private static partial Regex PositionPrefix();
+
+    private sealed class Frame(bool isMapping, string? anchor, long startTotal)
+    {
+        public bool IsMapping { get; } = isMapping;
+
+        public string? Anchor { get; } = anchor;
+
+        public long StartTotal { get; } = startTotal;
+
+        public bool ExpectKey { get; set; } = true;
+
+        public HashSet<string> Keys { get; } = new(StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,213 @@
+using System.Globalization;
+using SpectroFlow.Core.Blocks;
+using SpectroFlow.Engine.Recipes;
+using YamlDotNet.RepresentationModel;
+
+namespace SpectroFlow.Engine.Registry;
+
+/// <summary>
+/// Binds a step's option keys (snake_case) to a new instance of its options class through init-only properties,
+/// reporting unknown keys, wrong types, out-of-range values, escaping output paths and missing required keys with
+/// their line and column, then runs <see cref="IBlockOptions.Validate"/>.
+/// </summary>
+internal static class OptionsBinder
+{
+    public static IBlockOptions? Bind(
+        BlockDescriptor descriptor,
+        string stepId,
+        IReadOnlyList<KeyValuePair<YamlScalarNode, YamlNode>> entries,
+        SourceLocation stepLocation,
+        string file,
+        List<ValidationError> errors,
+        IReadOnlySet<YamlNode> broken)
+    {
+        var options = (IBlockOptions)Activator.CreateInstance(descriptor.OptionsType)!;
+        int before = errors.Count;
+        var seen = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        foreach ((YamlScalarNode keyNode, YamlNode valueNode) in entries)
+        {
+            string key = keyNode.Value ?? string.Empty;
+            SourceLocation keyAt = SafeYamlReader.Location(file, keyNode.Start);
+            SourceLocation valueAt = SafeYamlReader.Location(file, valueNode.Start);
+            OptionProperty? option = descriptor.Options.FirstOrDefault(o => o.Key == key);
+            if (option is null)
+            {
+                string hint = Names.DidYouMean(key, descriptor.Options.Select(o => o.Key).Concat(RecipeKeys.Step));
+                errors.Add(new ValidationError($"unknown option '{key}' for block '{descriptor.Name}' in step '{stepId}'{hint}", keyAt, key));
+                continue;
+            }
+
+            seen[key] = keyAt;
+            if (broken.Contains(valueNode))
+            {
+                errors.Add(new ValidationError(Interpolator.BrokenMarker, valueAt, key));
+            }
+            else if (TryConvert(option, valueNode, out object? value, out string? problem))
+            {
+                option.Property.SetValue(options, value);
+            }
+            else
+            {
+                errors.Add(new ValidationError($"option '{key}' of step '{stepId}' {problem}", valueAt, key));
+            }
+        }
+
+        foreach (OptionProperty option in descriptor.Options)
+        {
+            if (option.Required && !seen.ContainsKey(option.Key))
+            {
+                errors.Add(new ValidationError($"step '{stepId}' ({descriptor.Name}) needs option '{option.Key}'", stepLocation, option.Key));
+            }
+        }
+
+        if (errors.Count > before)
+        {
+            return null;
+        }
+
+        var validation = new ValidationErrors();
+        options.Validate(validation);
+        foreach (ValidationError error in validation.Errors)
+        {
+            SourceLocation? at = error.Location ?? (error.Key is not null && seen.TryGetValue(error.Key, out SourceLocation keyAt) ? keyAt : stepLocation);
+            string prefix = error.Key is not null ? $"option '{error.Key}' of step '{stepId}' " : $"step '{stepId}': ";
+            errors.Add(error with { Message = prefix + error.Message, Location = at });
+        }
+
+        return errors.Count > before ? null : options;
+    }
+
+    private static bool TryConvert(OptionProperty option, YamlNode node, out object? value, out string? problem)
+    {
+        value = null;
+        problem = null;
+        if (option.Kind == OptionKind.StringList)
+        {
+            var items = new List<string>();
+            if (node is YamlScalarNode single)
+            {
+                items.Add(single.Value ?? string.Empty);
+            }
+            else if (node is YamlSequenceNode sequence && sequence.Children.All(c => c is YamlScalarNode))
+            {
+                items.AddRange(sequence.Children.Select(c => ((YamlScalarNode)c).Value ?? string.Empty));
+            }
+            else
+            {
+                problem = "must be a string or a list of strings";
+                return false;
+            }
+
+            value = option.ValueType == typeof(string[]) ? items.ToArray() : items.AsReadOnly();
+            return true;
+        }
+
+        if (node is not YamlScalarNode scalar)
+        {
+            problem = $"must be {Describe(option)}, not a {(node is YamlMappingNode ? "mapping" : "list")}";
+            return false;
+        }
+
+        string text = scalar.Value ?? string.Empty;
+        CultureInfo inv = CultureInfo.InvariantCulture;
+        switch (option.Kind)
+        {
+            case OptionKind.Text:
+                value = text;
+                return true;
+            case OptionKind.OutputPath:
+                if (OutputPath.Check(text) is { } reason)
+                {
+                    problem = $"'{text}' {reason}";
+                    return false;
+                }
+
+                value = new OutputPath(text.Replace('\\', '/'));
+                return true;
+            case OptionKind.Boolean:
+                if (text is "true" or "false")
+                {
+                    value = text == "true";
+                    return true;
+                }
+
+                break;
+            case OptionKind.WholeNumber:
+                if (long.TryParse(text, NumberStyles.AllowLeadingSign, inv, out long whole))
+                {
+                    if (!InRange(option, whole, out problem))
+                    {
+                        return false;
+                    }
+
+                    if (option.ValueType == typeof(int))
+                    {
+                        if (whole is < int.MinValue or > int.MaxValue)
+                        {
+                            problem = $"is out of range: {text}";
+                            return false;
+                        }
+
+                        value = (int)whole;
+                    }
+                    else
+                    {
+                        value = whole;
+                    }
+
+                    return true;
+                }
+
+                break;
+            case OptionKind.Number:
+                if (double.TryParse(text, NumberStyles.Float, inv, out double real) && double.IsFinite(real))
+                {
+                    if (!InRange(option, real, out problem))
+                    {
+                        return false;
+                    }
+
+                    value = option.ValueType == typeof(float) ? (float)real : real;
+                    return true;
+                }
+
+                break;
+            case OptionKind.Enum:
+                int index = option.EnumValues.ToList().IndexOf(text.Replace('_', '-'));
+                if (index >= 0)
+                {
+                    value = Enum.GetValues(option.ValueType).GetValue(index);
+                    return true;
+                }
+
+                problem = $"must be one of {string.Join(", ", option.EnumValues)}, not '{text}'{Names.DidYouMean(text, option.EnumValues)}";
+                return false;
+        }
+
+        problem = $"must be {Describe(option)}, not '{text}'";
+        return false;
+    }
+
+    private static bool InRange(OptionProperty option, double value, out string? problem)
+    {
+        problem = null;
+        if (option.Minimum is { } min && option.Maximum is { } max && (value < min || value > max))
+        {
+            problem = string.Create(CultureInfo.InvariantCulture, $"must be between {min} and {max}, not {value}");
+            return false;
+        }
+
+        return true;
+    }
+
+    internal static string Describe(OptionProperty option) => option.Kind switch
+    {
+        OptionKind.WholeNumber => "an integer",
+        OptionKind.Number => "a number",
+        OptionKind.Boolean => "true or false",
+        OptionKind.Enum => "one of " + string.Join(", ", option.EnumValues),
+        OptionKind.OutputPath => "a path under the output root",
+        OptionKind.StringList => "a list of strings",
+        _ => "a string",
+    };
+}

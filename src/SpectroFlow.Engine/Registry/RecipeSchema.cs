@@ -1,0 +1,210 @@
+using System.Text;
+using System.Text.Json;
+
+namespace SpectroFlow.Engine.Registry;
+
+/// <summary>
+/// Generates a JSON Schema (draft 2020-12) for recipes from the registry, for editors (YAML language servers) and CI.
+/// Each step is one of the registered blocks, selected by its <c>use</c> constant, with its options' types and ranges.
+/// </summary>
+public static class RecipeSchema
+{
+    /// <summary>The schema as indented JSON.</summary>
+    public static string Generate(BlockRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("$schema", "https://json-schema.org/draft/2020-12/schema");
+            json.WriteString("$id", "https://spectroflow.dev/schemas/recipe.json");
+            json.WriteString("title", "SpectroFlow recipe");
+            json.WriteString("type", "object");
+            json.WriteBoolean("additionalProperties", false);
+            json.WriteStartArray("required");
+            json.WriteStringValue("steps");
+            json.WriteEndArray();
+            json.WriteStartObject("properties");
+
+            json.WriteStartObject("description");
+            json.WriteString("type", "string");
+            json.WriteEndObject();
+
+            json.WriteStartObject("seed");
+            json.WriteStartArray("type");
+            json.WriteStringValue("integer");
+            json.WriteStringValue("string");
+            json.WriteEndArray();
+            json.WriteString("description", "Recipe seed; each item's seed is derived from it and the item's key.");
+            json.WriteEndObject();
+
+            json.WriteStartObject("params");
+            json.WriteString("type", "object");
+            json.WriteString("description", "Named values used as ${params.name}; override with --set name=value.");
+            json.WriteStartObject("additionalProperties");
+            json.WriteStartArray("type");
+            foreach (string t in new[] { "string", "number", "integer", "boolean" })
+            {
+                json.WriteStringValue(t);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteEndObject();
+
+            WriteStepList(json, "inputs", registry.All.Where(b => b.Shape == BlockShape.Source), isSource: true);
+            WriteStepList(json, "steps", registry.All.Where(b => b.Shape != BlockShape.Source), isSource: false);
+
+            json.WriteStartObject("outputs");
+            json.WriteString("type", "object");
+            json.WriteBoolean("additionalProperties", false);
+            json.WriteStartObject("properties");
+            json.WriteStartObject("root");
+            json.WriteString("type", "string");
+            json.WriteString("description", "Folder all outputs go under (relative to the recipe).");
+            json.WriteEndObject();
+            json.WriteStartObject("keep");
+            json.WriteString("type", "array");
+            json.WriteStartObject("items");
+            json.WriteString("type", "string");
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteEndObject();
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void WriteStepList(Utf8JsonWriter json, string name, IEnumerable<BlockDescriptor> blocks, bool isSource)
+    {
+        json.WriteStartObject(name);
+        json.WriteString("type", "array");
+        json.WriteStartObject("items");
+        json.WriteStartArray("oneOf");
+        foreach (BlockDescriptor block in blocks)
+        {
+            json.WriteStartObject();
+            json.WriteString("title", block.Name);
+            json.WriteString("description", block.Description);
+            json.WriteString("type", "object");
+            json.WriteBoolean("additionalProperties", false);
+            json.WriteStartArray("required");
+            json.WriteStringValue("id");
+            if (!isSource)
+            {
+                json.WriteStringValue("use");
+            }
+
+            foreach (OptionProperty option in block.Options.Where(o => o.Required))
+            {
+                json.WriteStringValue(option.Key);
+            }
+
+            json.WriteEndArray();
+            json.WriteStartObject("properties");
+            json.WriteStartObject("id");
+            json.WriteString("type", "string");
+            json.WriteEndObject();
+            json.WriteStartObject("use");
+            json.WriteString("const", block.Name);
+            json.WriteEndObject();
+            if (!isSource)
+            {
+                json.WriteStartObject("from");
+                json.WriteStartArray("type");
+                json.WriteStringValue("string");
+                json.WriteStringValue("array");
+                json.WriteEndArray();
+                json.WriteString("description", $"Upstream step ids (default: the previous step). Accepts {block.InputType?.Name}.");
+                json.WriteEndObject();
+                WriteCount(json, "parallelism", 256);
+                WriteCount(json, "capacity", 100_000);
+            }
+
+            foreach (OptionProperty option in block.Options)
+            {
+                WriteOption(json, option);
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static void WriteCount(Utf8JsonWriter json, string name, int maximum)
+    {
+        json.WriteStartObject(name);
+        json.WriteString("type", "integer");
+        json.WriteNumber("minimum", 1);
+        json.WriteNumber("maximum", maximum);
+        json.WriteEndObject();
+    }
+
+    private static void WriteOption(Utf8JsonWriter json, OptionProperty option)
+    {
+        json.WriteStartObject(option.Key);
+        switch (option.Kind)
+        {
+            case OptionKind.WholeNumber:
+                json.WriteString("type", "integer");
+                break;
+            case OptionKind.Number:
+                json.WriteString("type", "number");
+                break;
+            case OptionKind.Boolean:
+                json.WriteString("type", "boolean");
+                break;
+            case OptionKind.Enum:
+                json.WriteStartArray("enum");
+                foreach (string value in option.EnumValues)
+                {
+                    json.WriteStringValue(value);
+                }
+
+                json.WriteEndArray();
+                break;
+            case OptionKind.StringList:
+                json.WriteStartArray("type");
+                json.WriteStringValue("string");
+                json.WriteStringValue("array");
+                json.WriteEndArray();
+                json.WriteStartObject("items");
+                json.WriteString("type", "string");
+                json.WriteEndObject();
+                break;
+            case OptionKind.OutputPath:
+                json.WriteString("type", "string");
+                json.WriteString("pattern", "^(?![/\\\\~])(?![A-Za-z]:)(?!\\.\\.(/|$))");
+                break;
+            default:
+                json.WriteString("type", "string");
+                break;
+        }
+
+        if (option.Minimum is { } min)
+        {
+            json.WriteNumber("minimum", min);
+        }
+
+        if (option.Maximum is { } max)
+        {
+            json.WriteNumber("maximum", max);
+        }
+
+        if (option.Description is { } description)
+        {
+            json.WriteString("description", description);
+        }
+
+        json.WriteEndObject();
+    }
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using SpectroFlow.Core.Blocks;
+using SpectroFlow.Engine.Graph;
+using SpectroFlow.Engine.Recipes;
+
+namespace SpectroFlow.Engine.Running;
+
+/// <summary>
+/// Runs a validated <see cref="RunPlan"/>: builds the graph, pumps the sources, waits for every step, disposes blocks and
+/// shared resources, and returns a <see cref="RunReport"/>. Item failures never stop the run; cancellation stops it
+/// promptly with every item accounted for (succeeded, failed or cancelled).
+/// </summary>
+public sealed class RecipeRunner
+{
+    private readonly Action<string>? _log;
+
+    /// <summary>Creates a runner; <paramref name="log"/> receives informational lines (blocks may write too).</summary>
+    public RecipeRunner(Action<string>? log = null)
+    {
+        _log = log;
+    }
+
+    /// <summary>Runs <paramref name="plan"/> to the end or until <paramref name="cancellationToken"/> is cancelled.</summary>
+    public async Task<RunReport> RunAsync(RunPlan plan, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var stopwatch = Stopwatch.StartNew();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await using var resources = new SharedResources();
+        var run = new RunContext(plan.Seed, plan.OutputRoot, resources, _log, plan.InputRoot);
+        var state = new RunState(plan, run, cts.Token);
+        var faults = new List<Exception>();
+
+        IReadOnlyList<GraphNode> nodes = GraphBuilder.Build(plan, state);
+        try
+        {
+            GraphBuilder.Start(nodes);
+
+            // An engine fault in one step cancels the run so the other steps drain promptly.
+            foreach (GraphNode node in nodes)
+            {
+                _ = node.Completion.ContinueWith(
+                    static (_, source) => ((CancellationTokenSource)source!).Cancel(),
+                    cts,
+                    CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+            }
+
+            foreach (GraphNode node in nodes)
+            {
+                try
+                {
+                    await node.Completion.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cts.IsCancellationRequested)
+                {
+                }
+#pragma warning disable CA1031 // engine faults are reported in the run report
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    faults.Add(new InvalidOperationException($"step '{node.Step.Id}' faulted: {ex.Message}", ex));
+                }
+            }
+        }
+        finally
+        {
+            foreach (GraphNode node in nodes)
+            {
+                switch (node.Block)
+                {
+                    case IAsyncDisposable asyncDisposable:
+                        await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                        break;
+                    case IDisposable disposable:
+                        disposable.Dispose();
+                        break;
+                }
+            }
+        }
+
+        return new RunReport(
+            state.Counters.ToDictionary(p => p.Key, p => p.Value.Snapshot(), StringComparer.Ordinal),
+            [.. state.Errors],
+            state.KeptOutputs(),
+            state.Completed,
+            cancellationToken.IsCancellationRequested,
+            faults,
+            stopwatch.Elapsed);
+    }
+}

@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using SpectroFlow.Core.Blocks;
+using SpectroFlow.Core.Errors;
+using SpectroFlow.Engine.Recipes;
+
+namespace SpectroFlow.Engine.Running;
+
+/// <summary>Shared, thread-safe bookkeeping of one run: counters, error records, kept outputs.</summary>
+internal sealed class RunState
+{
+    private readonly ConcurrentQueue<ErrorRecord> _errors = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<WorkItem>> _kept = new(StringComparer.Ordinal);
+    private long _completed;
+
+    public RunState(RunPlan plan, RunContext run, CancellationToken token)
+    {
+        Run = run;
+        Token = token;
+        Counters = plan.Steps.ToDictionary(s => s.Id, _ => new StepCounter(), StringComparer.Ordinal);
+    }
+
+    public RunContext Run { get; }
+
+    public CancellationToken Token { get; }
+
+    public Dictionary<string, StepCounter> Counters { get; }
+
+    public IReadOnlyCollection<ErrorRecord> Errors => _errors;
+
+    public long Completed => Interlocked.Read(ref _completed);
+
+    public void Fail(string step, WorkItem? item, string reason) =>
+        _errors.Enqueue(new ErrorRecord(step, item?.ToString(), item?.Key, reason));
+
+    public void Keep(string step, WorkItem item) => _kept.GetOrAdd(step, _ => new()).Enqueue(item);
+
+    public void Complete() => Interlocked.Increment(ref _completed);
+
+    public IReadOnlyDictionary<string, IReadOnlyList<WorkItem>> KeptOutputs() =>
+        _kept.ToDictionary(p => p.Key, p => (IReadOnlyList<WorkItem>)[.. p.Value.OrderBy(i => i.Key, StringComparer.Ordinal)], StringComparer.Ordinal);
+
+    /// <summary>One line for an item failure: the message of a SpectroFlow error, else the type and first message line.</summary>
+    public static string OneLine(Exception ex)
+    {
+        string message = ex.Message.ReplaceLineEndings(" ").Trim();
+        return ex is SpectroFlowException ? message : $"{ex.GetType().Name}: {message}";
+    }
+}

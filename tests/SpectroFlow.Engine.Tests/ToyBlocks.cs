@@ -1,0 +1,249 @@
+using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using SpectroFlow.Core.Blocks;
+using SpectroFlow.Core.Items;
+using SpectroFlow.Engine.Registry;
+
+namespace SpectroFlow.Engine.Tests;
+
+public enum ToyMode
+{
+    Add,
+    MultiplyThenAdd,
+}
+
+internal sealed class CountOptions : IBlockOptions
+{
+    [Range(0, 1_000_000)]
+    public int Count { get; init; } = 10;
+
+    public int DelayMs { get; init; }
+
+    public void Validate(ValidationErrors errors)
+    {
+    }
+}
+
+internal sealed class AddOptions : IBlockOptions
+{
+    [Range(-1000, 1000)]
+    public int Amount { get; init; } = 1;
+
+    public double Scale { get; init; } = 1;
+
+    public ToyMode Mode { get; init; }
+
+    public bool Slow { get; init; }
+
+    public int FailOn { get; init; } = -1;
+
+    public int DelayMs { get; init; }
+
+    public void Validate(ValidationErrors errors)
+    {
+        if (Mode == ToyMode.MultiplyThenAdd && Scale == 0)
+        {
+            errors.Add("scale", "must not be 0 with mode multiply-then-add");
+        }
+    }
+}
+
+internal sealed class WriteOptions : IBlockOptions
+{
+    public required OutputPath Path { get; init; }
+
+    public void Validate(ValidationErrors errors)
+    {
+    }
+}
+
+/// <summary>Emits the numbers 0..count-1 with keys n0, n1, ….</summary>
+internal sealed class CountSource(CountOptions options, Probe probe) : IItemSource<int>
+{
+    public async IAsyncEnumerable<WorkItem> ReadAsync(RunContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (int i = 0; i < options.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (options.DelayMs > 0)
+            {
+                await Task.Delay(options.DelayMs, cancellationToken);
+            }
+
+            Interlocked.Increment(ref probe.Produced);
+            yield return WorkItem.Create("n" + i.ToString(CultureInfo.InvariantCulture), i, i, context.Seed);
+        }
+    }
+}
+
+internal sealed class AddBlock(AddOptions options, Probe probe) : IBlock<int, int>
+{
+    public async ValueTask<int> ProcessAsync(int input, BlockContext context, CancellationToken cancellationToken)
+    {
+        int now = Interlocked.Increment(ref probe.InFlight);
+        probe.MaxInFlight = Math.Max(probe.MaxInFlight, now);
+        try
+        {
+            probe.Seeds[context.Item.Key] = context.Seed;
+            if (input == options.FailOn)
+            {
+                throw new InvalidDataException($"value {input} is cursed");
+            }
+
+            if (options.DelayMs > 0)
+            {
+                await Task.Delay(options.DelayMs, cancellationToken);
+            }
+
+            context.OutputMetadata["added"] = (long)options.Amount;
+            probe.Arrivals.Enqueue(context.Item.Key);
+            Interlocked.Increment(ref probe.Consumed);
+            return options.Mode == ToyMode.Add ? input + options.Amount : (int)(input * options.Scale) + options.Amount;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref probe.InFlight);
+        }
+    }
+}
+
+internal sealed class ToTextBlock : IBlock<int, string>
+{
+    public ValueTask<string> ProcessAsync(int input, BlockContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(input.ToString(CultureInfo.InvariantCulture));
+}
+
+/// <summary>Splits n into n children 0..n-1 (so 0 produces none).</summary>
+internal sealed class SplitBlock : IExpandingBlock<int, int>
+{
+    public async IAsyncEnumerable<ItemOutput<int>> ExpandAsync(int input, BlockContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (int i = 0; i < input; i++)
+        {
+            await Task.Yield();
+            yield return new ItemOutput<int>(i, Metadata: new Dictionary<string, object> { [WorkItem.Keys.ClipIndex] = (long)i });
+        }
+    }
+}
+
+/// <summary>Pairs consecutive items in key order; an odd one out is emitted alone.</summary>
+internal sealed class PairBlock : IStreamBlock<int, string>
+{
+    public async IAsyncEnumerable<WorkItem> ProcessAsync(IAsyncEnumerable<WorkItem> inputs, RunContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var all = new List<WorkItem>();
+        await foreach (WorkItem item in inputs.WithCancellation(cancellationToken))
+        {
+            all.Add(item);
+        }
+
+        all.Sort((a, b) => a.Ordinal.CompareTo(b.Ordinal));
+        for (int i = 0; i < all.Count; i += 2)
+        {
+            WorkItem[] parts = i + 1 < all.Count ? [all[i], all[i + 1]] : [all[i]];
+            string key = string.Join("+", parts.Select(p => p.Key));
+            yield return WorkItem.Combine(key, string.Join(",", parts.Select(p => p.Payload)), parts);
+        }
+    }
+}
+
+/// <summary>Throws an OperationCanceledException of its own (like an HttpClient timeout) on a chosen value.</summary>
+internal sealed class TimeoutBlock(AddOptions options) : IBlock<int, int>
+{
+    public ValueTask<int> ProcessAsync(int input, BlockContext context, CancellationToken cancellationToken) =>
+        input == options.FailOn ? throw new TaskCanceledException("request timed out") : ValueTask.FromResult(input);
+}
+
+/// <summary>Reads two items, then fails.</summary>
+internal sealed class ExplodingStreamBlock : IStreamBlock<int, int>
+{
+    public async IAsyncEnumerable<WorkItem> ProcessAsync(IAsyncEnumerable<WorkItem> inputs, RunContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        int read = 0;
+        await foreach (WorkItem item in inputs.WithCancellation(cancellationToken))
+        {
+            yield return item;
+            if (++read == 2)
+            {
+                throw new InvalidOperationException("mixer overloaded");
+            }
+        }
+    }
+}
+
+internal sealed class FakeSession : IDisposable
+{
+
+
+    public bool Disposed { get; private set; }
+
+    public void Dispose() => Disposed = true;
+}
+
+internal sealed class SessionBlock(BlockServices services, Probe probe) : IBlock<int, int>
+{
+    public ValueTask<int> ProcessAsync(int input, BlockContext context, CancellationToken cancellationToken)
+    {
+        FakeSession session = services.Resources.GetOrCreate("session", () => new FakeSession());
+        probe.Sessions.Enqueue(session);
+        return ValueTask.FromResult(input);
+    }
+}
+
+internal sealed class ImageBlock : IBlock<SpectrogramImage, SpectrogramImage>
+{
+    public ValueTask<SpectrogramImage> ProcessAsync(SpectrogramImage input, BlockContext context, CancellationToken cancellationToken) => ValueTask.FromResult(input);
+}
+
+internal sealed class AudioBlock : IBlock<int, AudioClip>
+{
+    public ValueTask<AudioClip> ProcessAsync(int input, BlockContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new AudioClip(8000, [new float[8]]));
+}
+
+internal sealed class WriteBlock(WriteOptions options) : IBlock<int, string>
+{
+    public ValueTask<string> ProcessAsync(int input, BlockContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(context.Run.Resolve(options.Path));
+}
+
+/// <summary>Instrumentation shared between a test and its toy blocks.</summary>
+internal sealed class Probe
+{
+    public int Produced;
+    public int Consumed;
+    public int InFlight;
+    public volatile int MaxInFlight;
+
+    public ConcurrentDictionary<string, ulong> Seeds { get; } = new();
+
+    public ConcurrentQueue<string> Arrivals { get; } = new();
+
+    public ConcurrentQueue<FakeSession> Sessions { get; } = new();
+}
+
+internal static class ToyRegistry
+{
+    private static AddBlock BrokenFactory() => throw new FileNotFoundException("model.onnx not found");
+
+    public static BlockRegistry Create(Probe? probe = null)
+    {
+        probe ??= new Probe();
+        return new BlockRegistry()
+            .AddEngineBlocks()
+            .AddSource("count", (CountOptions o, BlockServices _) => new CountSource(o, probe), "Numbers 0..count-1.")
+            .Add("add", (AddOptions o, BlockServices _) => new AddBlock(o, probe), "Adds amount.")
+            .Add("to-text", (NoOptions _, BlockServices _) => new ToTextBlock(), "Formats a number.")
+            .Add("split", (NoOptions _, BlockServices _) => new SplitBlock(), "n → 0..n-1.")
+            .Add("pair", (NoOptions _, BlockServices _) => new PairBlock(), "Pairs consecutive items.")
+            .Add("time-out", (AddOptions o, BlockServices _) => new TimeoutBlock(o), "Times out on fail_on.")
+            .Add("explode", (NoOptions _, BlockServices _) => new ExplodingStreamBlock(), "Fails after two items.")
+            .Add("broken-factory", (NoOptions _, BlockServices _) => BrokenFactory(), "Cannot start.")
+            .Add("session", (NoOptions _, BlockServices s) => new SessionBlock(s, probe), "Uses a shared session.", ExecutionKind.Gpu)
+            .Add("image-only", (NoOptions _, BlockServices _) => new ImageBlock(), "Takes images.")
+            .Add("make-audio", (NoOptions _, BlockServices _) => new AudioBlock(), "Makes audio.")
+            .Add("write", (WriteOptions o, BlockServices _) => new WriteBlock(o), "Resolves an output path.");
+    }
+}
