@@ -1,13 +1,18 @@
 namespace SpectroFlow.Core.IO;
 
 /// <summary>
-/// Writes files so that readers (and re-runs after a crash) only ever see complete outputs: the content goes to a
-/// temporary name in the same folder, is flushed to disk, then renamed over the target.
+/// Writes files so that readers (and re-runs after a crash or kill -9) only ever see complete outputs: the content
+/// goes to a temporary name in the same folder, then is renamed over the target. The rename is atomic, so a killed
+/// process leaves either the old file or the new one, never half of it. <see cref="Durable"/> adds an fsync before
+/// the rename, for outputs that must also survive a power loss (it costs a few milliseconds per file).
 /// </summary>
 public static class AtomicFile
 {
     /// <summary>The suffix of in-progress temporary files; anything ending in it can be deleted safely.</summary>
     public const string TemporarySuffix = ".partial";
+
+    /// <summary>When true, every write is flushed to the storage device before the rename (default false).</summary>
+    public static bool Durable { get; set; }
 
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>; on any failure the target is untouched and the temporary file removed.</summary>
     public static void Write(string path, Action<Stream> write)
@@ -23,7 +28,7 @@ public static class AtomicFile
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 write(stream);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk: Durable);
             }
 
             File.Move(temporary, fullPath, overwrite: true);
