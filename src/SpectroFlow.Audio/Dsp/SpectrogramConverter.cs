@@ -107,7 +107,6 @@ public sealed class SpectrogramConverter
                     _geometry.LoadWindowedFrame(signal, t, worker.Fft);
                     worker.Fft.Forward();
                     ComplexKernels.Magnitudes(worker.Fft.Spectrum, magnitudes, SampleScale);
-
                     _filterBank.Apply(magnitudes, melColumn);
                     for (int j = 0; j < mels; j++)
                     {
