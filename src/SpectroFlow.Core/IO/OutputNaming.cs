@@ -126,7 +126,9 @@ public static class OutputNaming
     public static WrittenFile Publish(RunContext run, OutputPath folder, string template, string extension, WorkItem item, ReadOnlySpan<byte> content)
     {
         byte[] copy = content.ToArray();
-        return Publish(run, folder, template, extension, item, path => AtomicFile.WriteAllBytes(path, copy));
+        (string fullPath, string relative) = Target(run, folder, template, extension, item);
+        Write(item, relative, () => AtomicFile.WriteAllBytes(fullPath, copy));
+        return new WrittenFile(fullPath, relative, copy.Length, Convert.ToHexStringLower(SHA256.HashData(copy)));
     }
 
     /// <summary>
@@ -136,32 +138,52 @@ public static class OutputNaming
     /// <exception cref="SpectroFlowException">The file could not be written (one line naming the item).</exception>
     public static WrittenFile Publish(RunContext run, OutputPath folder, string template, string extension, WorkItem item, Action<string> writeAtomically)
     {
-        ArgumentNullException.ThrowIfNull(run);
-        ArgumentNullException.ThrowIfNull(extension);
         ArgumentNullException.ThrowIfNull(writeAtomically);
-        string root = Path.GetFullPath(run.OutputRoot);
-        string directory = run.Resolve(folder);
-        string fullPath = Path.GetFullPath(Path.Combine(directory, Expand(template, item) + extension));
-        string relative = Path.GetRelativePath(root, fullPath).Replace('\\', '/');
-        if (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative))
-        {
-            throw new SpectroFlowException($"{item}: output '{fullPath}' is outside the output root");
-        }
-
-        try
+        (string fullPath, string relative) = Target(run, folder, template, extension, item);
+        return Write(item, relative, () =>
         {
             writeAtomically(fullPath);
             using FileStream stream = File.OpenRead(fullPath);
             string sha = Convert.ToHexStringLower(SHA256.HashData(stream));
             return new WrittenFile(fullPath, relative, stream.Length, sha);
+        });
+    }
+
+    private static (string FullPath, string Relative) Target(RunContext run, OutputPath folder, string template, string extension, WorkItem item)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(extension);
+        string root = Path.GetFullPath(run.OutputRoot);
+        string fullPath = Path.GetFullPath(Path.Combine(run.Resolve(folder), Expand(template, item) + extension));
+        string relative = Path.GetRelativePath(root, fullPath).Replace('\\', '/');
+        if (relative == ".." || relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative))
+        {
+            throw new SpectroFlowException($"{item}: output '{fullPath}' is outside the output root");
+        }
+
+        return (fullPath, relative);
+    }
+
+    private static void Write(WorkItem item, string relative, Action write) =>
+        Write(item, relative, () =>
+        {
+            write();
+            return true;
+        });
+
+    private static T Write<T>(WorkItem item, string relative, Func<T> write)
+    {
+        try
+        {
+            return write();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new SpectroFlowException($"{item}: cannot write '{relative}': {e.Message}", e);
+            throw new SpectroFlowException($"{item}: cannot write '{relative}': {e.Message.ReplaceLineEndings(" ")}", e);
         }
         catch (SpectroFlowException e) when (!e.Message.StartsWith(item.ToString(), StringComparison.Ordinal))
         {
-            throw new SpectroFlowException($"{item}: {e.Message}", e);
+            throw new SpectroFlowException($"{item}: {e.Message.ReplaceLineEndings(" ")}", e);
         }
     }
 
