@@ -28,6 +28,11 @@ public sealed class InvertOptions : IBlockOptions
     [Description("riffusion (normalise like Riffusion) or raw.")]
     public Levelling Levelling { get; init; } = Levelling.Riffusion;
 
+    /// <summary>Threads one item's Griffin-Lim may use (0 = every core); results do not depend on it.</summary>
+    [Range(0, 1024)]
+    [Description("Threads per item (0 = every core); lower it when the step runs many items in parallel.")]
+    public int Threads { get; init; }
+
     /// <inheritdoc/>
     public void Validate(ValidationErrors errors)
     {
@@ -48,7 +53,7 @@ public sealed class InvertBlock(InvertOptions options) : IBlock<MelSpectrogram, 
         cancellationToken.ThrowIfCancellationRequested();
         AudioClip clip = BlockFailure.Run(context, () =>
         {
-            var inversion = new InversionOptions { Iterations = options.Iterations, Seed = context.Seed };
+            var inversion = new InversionOptions { Iterations = options.Iterations, Seed = context.Seed, MaxDegreeOfParallelism = options.Threads };
             AudioClip audio = SpectrogramConverter.For(input.Parameters).ToAudio(input, inversion, context.Item.Key, cancellationToken);
             return options.Levelling == Levelling.Riffusion ? OutputLevelling.Apply(audio) : audio;
         });

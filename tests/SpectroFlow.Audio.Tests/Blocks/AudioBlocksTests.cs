@@ -186,6 +186,29 @@ public sealed class AudioBlocksTests
     }
 
     [Fact]
+    public async Task Invert_ThreadCount_DoesNotChangeSamples()
+    {
+        AudioClip input = Tone(1);
+        MelSpectrogram mel = await new MelBlock(new MelOptions()).ProcessAsync(input, BlockTestContext.For(input), CancellationToken.None);
+
+        AudioClip one = await new InvertBlock(new InvertOptions { Iterations = 4, Threads = 1 }).ProcessAsync(mel, BlockTestContext.For(mel), CancellationToken.None);
+        AudioClip all = await new InvertBlock(new InvertOptions { Iterations = 4, Threads = 0 }).ProcessAsync(mel, BlockTestContext.For(mel), CancellationToken.None);
+
+        one.Channels[0].Should().Equal(all.Channels[0]);
+    }
+
+    [Fact]
+    public async Task Invert_Cancelled_Throws()
+    {
+        AudioClip input = Tone(1);
+        MelSpectrogram mel = await new MelBlock(new MelOptions()).ProcessAsync(input, BlockTestContext.For(input), CancellationToken.None);
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        Func<Task> act = async () => await new InvertBlock(new InvertOptions()).ProcessAsync(mel, BlockTestContext.For(mel), cts.Token);
+        await act.Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
     public async Task Invert_RawLevelling_DiffersFromRiffusion()
     {
         AudioClip input = Tone(0.5);
