@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -19,15 +20,20 @@ namespace SpectroFlow.Core.IO;
 /// <item><c>{stem}</c>: the source file's name without extension, plus <c>_{clip_index:D5}</c> when the item is a clip
 /// (e.g. <c>song_00003</c>).</item>
 /// <item><c>{source_stem}</c>: the source file's name without extension only.</item>
+/// <item><c>{source_dir}</c>: the folder of the item's key relative to its input (<c>a/b</c> gives <c>a_b</c>; empty at the top).</item>
 /// <item><c>{ordinal}</c>: the item's ordinal in its source.</item>
 /// </list>
 /// Placeholder values never create folders: '/', '\' and characters invalid in file names become '_'. A placeholder
-/// whose metadata is missing fails the item. The extension is appended by the block.
+/// whose metadata is missing fails the item. The extension is appended by the block. Within one run, a file written
+/// for one item is never overwritten for another: the second item fails, naming the first (make the template unique,
+/// e.g. with <c>{source_dir}</c> or <c>{ordinal}</c>).
 /// </remarks>
 public static class OutputNaming
 {
     /// <summary>The default template: the source stem, plus the clip index for clips.</summary>
     public const string DefaultTemplate = "{stem}";
+
+    private const string ClaimsResource = "core:output-naming:claimed-paths";
 
     private static readonly char[] s_invalid = [.. Path.GetInvalidFileNameChars().Union(['/', '\\', ':', '*', '?', '"', '<', '>', '|'])];
 
@@ -91,6 +97,7 @@ public static class OutputNaming
             {
                 "stem" => Stem(item),
                 "source_stem" => SourceStem(item),
+                "source_dir" => Path.GetDirectoryName(item.Key.Split('#')[0]) ?? string.Empty,
                 "ordinal" => Format(item.Ordinal, part.Format, item, part.Name),
                 _ => item.Metadata.TryGetValue(part.Name, out object? meta)
                     ? Format(meta, part.Format, item, part.Name)
@@ -159,6 +166,13 @@ public static class OutputNaming
         if (relative == ".." || relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative))
         {
             throw new SpectroFlowException($"{item}: output '{fullPath}' is outside the output root");
+        }
+
+        ConcurrentDictionary<string, string> claimed = run.Resources.GetOrCreate(ClaimsResource, () => new ConcurrentDictionary<string, string>(StringComparer.Ordinal));
+        string owner = claimed.GetOrAdd(fullPath, item.Key);
+        if (owner != item.Key)
+        {
+            throw new SpectroFlowException($"{item}: output '{relative}' was already written for item '{owner}' in this run; make the name template unique (e.g. add {{source_dir}} or {{ordinal}})");
         }
 
         return (fullPath, relative);

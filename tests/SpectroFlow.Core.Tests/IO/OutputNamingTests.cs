@@ -63,6 +63,27 @@ public sealed class OutputNamingTests
     }
 
     [Fact]
+    public void Expand_SourceDir()
+    {
+        OutputNaming.Expand("{source_dir}_{stem}", Item("a/b/song.wav#1")).Should().Be("a_b_song");
+        OutputNaming.Expand("{source_dir}{stem}", Item("song.wav")).Should().Be("song");
+    }
+
+    [Fact]
+    public void Publish_SameNameForTwoItems_SecondFailsNamingTheFirst()
+    {
+        using var directory = new TemporaryDirectory();
+        var run = new RunContext(1, directory.Path, new SharedResources());
+        OutputNaming.Publish(run, new OutputPath("."), "{stem}", ".bin", Item("a/x.wav"), [1]);
+        OutputNaming.Publish(run, new OutputPath("."), "{stem}", ".bin", Item("a/x.wav"), [2]);
+
+        FluentActions.Invoking(() => OutputNaming.Publish(run, new OutputPath("."), "{stem}", ".bin", Item("b/x.wav"), [3]))
+            .Should().Throw<SpectroFlowException>().WithMessage("*b/x.wav*already written*a/x.wav*");
+        File.ReadAllBytes(Path.Combine(directory.Path, "x.bin")).Should().Equal(2);
+        OutputNaming.Publish(run, new OutputPath("."), "{source_dir}_{stem}", ".bin", Item("b/x.wav"), [3]).RelativePath.Should().Be("b_x.bin");
+    }
+
+    [Fact]
     public void Publish_WriterFailure_LeavesNoFileAndNamesItem()
     {
         using var directory = new TemporaryDirectory();
