@@ -143,4 +143,52 @@ public sealed class BlockModulesIntegrationTests
             exception.Errors.Should().Contain(e => e.Key == expected || e.Message.Contains(expected, StringComparison.Ordinal), expected + " should be reported; got: " + text);
         }
     }
+
+    [Fact]
+    public async Task Recipe_ResampleAndRgb_RunAndSchemaCoversEveryBlock()
+    {
+        using var directory = new TemporaryDirectory();
+        Prepare(directory, withBadFile: false);
+        const string recipe = """
+            inputs:
+              - id: songs
+                folder: songs
+              - id: images
+                folder: images
+            steps:
+              - id: decode
+                use: decode
+                from: songs
+              - id: resample
+                use: resample
+                sample_rate: 22050
+                channels: mono
+              - id: mel
+                use: mel
+                preset: chavinlo
+                sample_rate: 22050
+                max_hz: 8000
+                n_mels: 256
+              - id: rgb
+                use: rgb
+                from: images
+                folder: rgb
+                name: "{source_dir}{stem}_rgb"
+            outputs:
+              root: out
+              keep: [mel, rgb]
+            """;
+        BlockRegistry registry = CreateRegistry();
+
+        RunReport report = await new RecipeRunner().RunAsync(new RecipeLoader(registry).LoadText(recipe, "r.yaml", directory.Path)).WaitAsync(TimeSpan.FromMinutes(2));
+
+        report.Errors.Should().BeEmpty();
+        ((MelSpectrogram)report.Outputs["mel"].Single().Payload).MelBins.Should().Be(256);
+        ((WrittenFile)report.Outputs["rgb"].Single().Payload).RelativePath.Should().Be("rgb/mono_rgb.png");
+        string schema = RecipeSchema.Generate(registry);
+        foreach (string name in new[] { "decode", "resample", "slice", "mel", "invert", "write-audio", "encode-image", "decode-image", "image-to-mel", "rgb", "write-image", "n_mels", "clip_ms" })
+        {
+            schema.Should().Contain(name);
+        }
+    }
 }
