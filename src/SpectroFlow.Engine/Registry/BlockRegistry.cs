@@ -8,7 +8,7 @@ namespace SpectroFlow.Engine.Registry;
 /// The blocks and sources a recipe may use, registered explicitly (no assembly scanning): one line per block, e.g.
 /// <c>registry.Add("mel-spectrogram", (MelOptions o, BlockServices s) =&gt; new MelBlock(o), "…")</c>.
 /// </summary>
-public sealed partial class BlockRegistry
+public sealed partial class BlockRegistry : IBlockCatalog
 {
     private readonly Dictionary<string, BlockDescriptor> _blocks = new(StringComparer.Ordinal);
 
@@ -68,6 +68,22 @@ public sealed partial class BlockRegistry
             Read = static (source, run, ct) => ((IItemSource<TOut>)source).ReadAsync(run, ct),
         });
     }
+
+    /// <inheritdoc/>
+    IBlockCatalog IBlockCatalog.Add<TOptions, TIn, TOut>(string name, Func<TOptions, BlockServices, IBlock<TIn, TOut>> factory, string description, ExecutionKind kind) =>
+        Add(name, factory, description, kind);
+
+    /// <inheritdoc/>
+    IBlockCatalog IBlockCatalog.Add<TOptions, TIn, TOut>(string name, Func<TOptions, BlockServices, IExpandingBlock<TIn, TOut>> factory, string description, ExecutionKind kind) =>
+        Add(name, factory, description, kind);
+
+    /// <inheritdoc/>
+    IBlockCatalog IBlockCatalog.Add<TOptions, TIn, TOut>(string name, Func<TOptions, BlockServices, IStreamBlock<TIn, TOut>> factory, string description, ExecutionKind kind) =>
+        Add(name, factory, description, kind);
+
+    /// <inheritdoc/>
+    IBlockCatalog IBlockCatalog.AddSource<TOptions, TOut>(string name, Func<TOptions, BlockServices, IItemSource<TOut>> factory, string description, ExecutionKind kind) =>
+        AddSource(name, factory, description, kind);
 
     private BlockRegistry Register(BlockDescriptor descriptor)
     {

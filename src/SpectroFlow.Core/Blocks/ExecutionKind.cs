@@ -1,4 +1,4 @@
-namespace SpectroFlow.Engine.Registry;
+namespace SpectroFlow.Core.Blocks;
 
 /// <summary>What limits a block, which sets its default parallelism (a recipe step may override it).</summary>
 public enum ExecutionKind

@@ -1,0 +1,20 @@
+using SpectroFlow.Core.Blocks;
+
+namespace SpectroFlow.Audio.Blocks;
+
+/// <summary>Registers the audio blocks.</summary>
+public static class AudioModule
+{
+    /// <summary>Adds decode, resample, slice, mel, invert and write-audio to <paramref name="catalog"/>.</summary>
+    public static IBlockCatalog Register(IBlockCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return catalog
+            .Add("decode", (DecodeOptions o, BlockServices s) => new DecodeBlock(), "Decodes an audio file (wav, mp3, ogg) into a clip.")
+            .Add("resample", (ResampleOptions o, BlockServices s) => new ResampleBlock(o), "Changes a clip's sample rate and channel layout.")
+            .Add("slice", (SliceOptions o, BlockServices s) => new SliceBlock(o), "Cuts a clip into fixed-length clips (5119 ms = 512 columns).")
+            .Add("mel", (MelOptions o, BlockServices s) => new MelBlock(o), "Audio to a mel spectrogram (mixes and resamples to the parameters).")
+            .Add("invert", (InvertOptions o, BlockServices s) => new InvertBlock(o), "Mel spectrogram back to audio (Griffin-Lim, seeded per item).")
+            .Add("write-audio", (WriteAudioOptions o, BlockServices s) => new WriteAudioBlock(o), "Writes clips as wav or mp3 under the output root.", ExecutionKind.Io);
+    }
+}

@@ -1,0 +1,78 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using SpectroFlow.Audio.Clips;
+using SpectroFlow.Core.Blocks;
+using SpectroFlow.Core.Items;
+
+namespace SpectroFlow.Audio.Blocks;
+
+/// <summary>Options of <see cref="SliceBlock"/>.</summary>
+public sealed class SliceOptions : IBlockOptions
+{
+    /// <summary>Clip duration in milliseconds (5119 ms = 512 image columns at 44.1 kHz).</summary>
+    [Range(1, 3_600_000)]
+    [Description("Clip duration in ms (5119 = 512 columns at 44.1 kHz, 10 ms steps).")]
+    public int ClipMs { get; init; } = ClipSlicer.DefaultClipMs;
+
+    /// <summary>What to do with an incomplete last clip.</summary>
+    [Description("pad (with silence) or drop the incomplete last clip.")]
+    public LastClipPolicy Last { get; init; } = LastClipPolicy.Pad;
+
+    /// <inheritdoc/>
+    public void Validate(ValidationErrors errors)
+    {
+    }
+}
+
+/// <summary>
+/// <c>slice</c>: cuts a clip into fixed-length clips. Children are keyed <c>parent#index</c> and carry
+/// <c>clip_index</c>, <c>start_ms</c>, <c>end_ms</c>, <c>start_seconds</c> and <c>duration_seconds</c>.
+/// </summary>
+public sealed class SliceBlock(SliceOptions options) : IExpandingBlock<AudioClip, AudioClip>
+{
+    /// <summary>Metadata key of a clip's start in its source, milliseconds (double).</summary>
+    public const string StartMsKey = "start_ms";
+
+    /// <summary>Metadata key of a clip's end in its source, milliseconds (double; padding included).</summary>
+    public const string EndMsKey = "end_ms";
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<ItemOutput<AudioClip>> ExpandAsync(AudioClip input, BlockContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(context);
+        string stem = Path.GetFileNameWithoutExtension(context.Item.GetMetadata(WorkItem.Keys.SourcePath, context.Item.Key.Split('#')[0]));
+        IEnumerator<AudioClip> clips = BlockFailure.Run(context, () => ClipSlicer.Slice(input, options.ClipMs, options.Last, stem).GetEnumerator());
+        using (clips)
+        {
+            long index = 0;
+            long startFrame = 0;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!BlockFailure.Run(context, clips.MoveNext))
+                {
+                    yield break;
+                }
+
+                AudioClip clip = clips.Current;
+                double startMs = startFrame * 1000.0 / input.SampleRate;
+                double endMs = (startFrame + clip.Frames) * 1000.0 / input.SampleRate;
+                var metadata = new Dictionary<string, object>(StringComparer.Ordinal)
+                {
+                    [WorkItem.Keys.ClipIndex] = index,
+                    [StartMsKey] = startMs,
+                    [EndMsKey] = endMs,
+                    [WorkItem.Keys.StartSeconds] = startMs / 1000.0,
+                    [WorkItem.Keys.DurationSeconds] = clip.DurationSeconds,
+                };
+                yield return new ItemOutput<AudioClip>(clip, index.ToString(CultureInfo.InvariantCulture), metadata);
+                startFrame += clip.Frames;
+                index++;
+                await Task.Yield();
+            }
+        }
+    }
+}

@@ -1,0 +1,296 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using SpectroFlow.Core.Blocks;
+using SpectroFlow.Core.Errors;
+using SpectroFlow.Core.Items;
+
+namespace SpectroFlow.Core.IO;
+
+/// <summary>
+/// Output file names for writer blocks, from a small template over an item's metadata, and the one way writer blocks
+/// publish a file (atomically, with its SHA-256) as a <see cref="WrittenFile"/>.
+/// </summary>
+/// <remarks>
+/// Template syntax: literal text with placeholders <c>{name}</c> or <c>{name:format}</c>; <c>{{</c> and <c>}}</c> are
+/// literal braces. A name is any metadata key of the item (<c>{clip_index:00000}</c>, <c>{tags}</c>), formatted with the
+/// invariant culture and the optional .NET format string, or one of:
+/// <list type="bullet">
+/// <item><c>{stem}</c>: the source file's name without extension, plus <c>_{clip_index:D5}</c> when the item is a clip
+/// (e.g. <c>song_00003</c>).</item>
+/// <item><c>{source_stem}</c>: the source file's name without extension only.</item>
+/// <item><c>{source_dir}</c>: the folder of the item's key relative to its input (<c>a/b</c> gives <c>a_b</c>; empty at the top).</item>
+/// <item><c>{ordinal}</c>: the item's ordinal in its source.</item>
+/// </list>
+/// Placeholder values never create folders: '/', '\' and characters invalid in file names become '_'. A placeholder
+/// whose metadata is missing fails the item. The extension is appended by the block. Within one run, a file written
+/// for one item is never overwritten for another: the second item fails, naming the first (make the template unique,
+/// e.g. with <c>{source_dir}</c> or <c>{ordinal}</c>).
+/// </remarks>
+public static class OutputNaming
+{
+    /// <summary>The default template: the source stem, plus the clip index for clips.</summary>
+    public const string DefaultTemplate = "{stem}";
+
+    private const string ClaimsResource = "core:output-naming:claimed-paths";
+
+    private static readonly char[] s_invalid = [.. Path.GetInvalidFileNameChars().Union(['/', '\\', ':', '*', '?', '"', '<', '>', '|'])];
+
+    /// <summary>Returns why <paramref name="template"/> is not a valid name template, or null when it is.</summary>
+    public static string? CheckTemplate(string? template)
+    {
+        if (string.IsNullOrWhiteSpace(template))
+        {
+            return "must not be empty";
+        }
+
+        if (template.Contains('/', StringComparison.Ordinal) || template.Contains('\\', StringComparison.Ordinal))
+        {
+            return "must be a file name, not a path (use the folder option for folders)";
+        }
+
+        try
+        {
+            foreach (Part part in Parse(template))
+            {
+                if (part.IsPlaceholder && part.Name.Length == 0)
+                {
+                    return "has an empty placeholder {}";
+                }
+            }
+        }
+        catch (FormatException e)
+        {
+            return e.Message;
+        }
+
+        return null;
+    }
+
+    /// <summary>Expands <paramref name="template"/> for <paramref name="item"/> (no extension).</summary>
+    /// <exception cref="SpectroFlowException">A placeholder names metadata the item does not have, or the name is empty.</exception>
+    public static string Expand(string template, WorkItem item)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(item);
+        var builder = new StringBuilder();
+        List<Part> parts;
+        try
+        {
+            parts = Parse(template);
+        }
+        catch (FormatException e)
+        {
+            throw new SpectroFlowException($"{item}: bad name template '{template}': {e.Message}");
+        }
+
+        foreach (Part part in parts)
+        {
+            if (!part.IsPlaceholder)
+            {
+                builder.Append(part.Name);
+                continue;
+            }
+
+            string value = part.Name switch
+            {
+                "stem" => Stem(item),
+                "source_stem" => SourceStem(item),
+                "source_dir" => Path.GetDirectoryName(item.Key.Split('#')[0]) ?? string.Empty,
+                "ordinal" => Format(item.Ordinal, part.Format, item, part.Name),
+                _ => item.Metadata.TryGetValue(part.Name, out object? meta)
+                    ? Format(meta, part.Format, item, part.Name)
+                    : throw new SpectroFlowException($"{item}: name template '{template}' uses '{part.Name}', which the item has no metadata for"),
+            };
+            builder.Append(Sanitize(value));
+        }
+
+        string name = builder.ToString().Trim();
+        if (name.Length == 0 || name is "." or "..")
+        {
+            throw new SpectroFlowException($"{item}: name template '{template}' gives an empty file name");
+        }
+
+        return name;
+    }
+
+    /// <summary>The source stem plus <c>_{clip_index:D5}</c> for clips (what <c>{stem}</c> expands to).</summary>
+    public static string Stem(WorkItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        string stem = SourceStem(item);
+        return item.Metadata.TryGetValue(WorkItem.Keys.ClipIndex, out object? index) && index is long clip
+            ? string.Create(CultureInfo.InvariantCulture, $"{stem}_{clip:D5}")
+            : stem;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="content"/> atomically to <c>folder/name + extension</c> under the run's output root
+    /// and describes it.
+    /// </summary>
+    /// <exception cref="SpectroFlowException">The file could not be written (one line naming the item).</exception>
+    public static WrittenFile Publish(RunContext run, OutputPath folder, string template, string extension, WorkItem item, ReadOnlySpan<byte> content)
+    {
+        byte[] copy = content.ToArray();
+        (string fullPath, string relative) = Target(run, folder, template, extension, item);
+        Write(item, relative, () => AtomicFile.WriteAllBytes(fullPath, copy));
+        return new WrittenFile(fullPath, relative, copy.Length, Convert.ToHexStringLower(SHA256.HashData(copy)));
+    }
+
+    /// <summary>
+    /// Lets <paramref name="writeAtomically"/> write the file at the full path it is given (it must publish atomically,
+    /// e.g. through <see cref="AtomicFile"/>), then hashes it and describes it.
+    /// </summary>
+    /// <exception cref="SpectroFlowException">The file could not be written (one line naming the item).</exception>
+    public static WrittenFile Publish(RunContext run, OutputPath folder, string template, string extension, WorkItem item, Action<string> writeAtomically)
+    {
+        ArgumentNullException.ThrowIfNull(writeAtomically);
+        (string fullPath, string relative) = Target(run, folder, template, extension, item);
+        return Write(item, relative, () =>
+        {
+            writeAtomically(fullPath);
+            using FileStream stream = File.OpenRead(fullPath);
+            string sha = Convert.ToHexStringLower(SHA256.HashData(stream));
+            return new WrittenFile(fullPath, relative, stream.Length, sha);
+        });
+    }
+
+    private static (string FullPath, string Relative) Target(RunContext run, OutputPath folder, string template, string extension, WorkItem item)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(extension);
+        string root = Path.GetFullPath(run.OutputRoot);
+        string fullPath = Path.GetFullPath(Path.Combine(run.Resolve(folder), Expand(template, item) + extension));
+        string relative = Path.GetRelativePath(root, fullPath).Replace('\\', '/');
+        if (relative == ".." || relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative))
+        {
+            throw new SpectroFlowException($"{item}: output '{fullPath}' is outside the output root");
+        }
+
+        ConcurrentDictionary<string, string> claimed = run.Resources.GetOrCreate(ClaimsResource, () => new ConcurrentDictionary<string, string>(StringComparer.Ordinal));
+        string owner = claimed.GetOrAdd(fullPath, item.Key);
+        if (owner != item.Key)
+        {
+            throw new SpectroFlowException($"{item}: output '{relative}' was already written for item '{owner}' in this run; make the name template unique (e.g. add {{source_dir}} or {{ordinal}})");
+        }
+
+        return (fullPath, relative);
+    }
+
+    private static void Write(WorkItem item, string relative, Action write) =>
+        Write(item, relative, () =>
+        {
+            write();
+            return true;
+        });
+
+    private static T Write<T>(WorkItem item, string relative, Func<T> write)
+    {
+        try
+        {
+            return write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SpectroFlowException($"{item}: cannot write '{relative}': {e.Message.ReplaceLineEndings(" ")}", e);
+        }
+        catch (SpectroFlowException e) when (!e.Message.StartsWith(item.ToString(), StringComparison.Ordinal))
+        {
+            throw new SpectroFlowException($"{item}: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
+    }
+
+    private static string SourceStem(WorkItem item)
+    {
+        string path = item.GetMetadata<string?>(WorkItem.Keys.SourcePath, null) ?? item.Key.Split('#')[0];
+        string stem = Path.GetFileNameWithoutExtension(path);
+        return stem.Length > 0 ? stem : "item";
+    }
+
+    private static string Format(object value, string? format, WorkItem item, string name)
+    {
+        try
+        {
+            return value is IFormattable formattable
+                ? formattable.ToString(format, CultureInfo.InvariantCulture)
+                : Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
+        }
+        catch (FormatException)
+        {
+            throw new SpectroFlowException($"{item}: format '{format}' does not apply to '{name}' ({value.GetType().Name})");
+        }
+    }
+
+    private static string Sanitize(string value)
+    {
+        char[] chars = value.ToCharArray();
+        for (int i = 0; i < chars.Length; i++)
+        {
+            if (Array.IndexOf(s_invalid, chars[i]) >= 0 || char.IsControl(chars[i]))
+            {
+                chars[i] = '_';
+            }
+        }
+
+        return new string(chars);
+    }
+
+    private static List<Part> Parse(string template)
+    {
+        var parts = new List<Part>();
+        var literal = new StringBuilder();
+        for (int i = 0; i < template.Length; i++)
+        {
+            char c = template[i];
+            if (c == '{' && i + 1 < template.Length && template[i + 1] == '{')
+            {
+                literal.Append('{');
+                i++;
+            }
+            else if (c == '}' && i + 1 < template.Length && template[i + 1] == '}')
+            {
+                literal.Append('}');
+                i++;
+            }
+            else if (c == '{')
+            {
+                int end = template.IndexOf('}', i + 1);
+                if (end < 0)
+                {
+                    throw new FormatException($"has an unclosed '{{' at position {i + 1}");
+                }
+
+                if (literal.Length > 0)
+                {
+                    parts.Add(new Part(literal.ToString(), null, false));
+                    literal.Clear();
+                }
+
+                string body = template[(i + 1)..end];
+                int colon = body.IndexOf(':', StringComparison.Ordinal);
+                parts.Add(colon < 0
+                    ? new Part(body.Trim(), null, true)
+                    : new Part(body[..colon].Trim(), body[(colon + 1)..], true));
+                i = end;
+            }
+            else if (c == '}')
+            {
+                throw new FormatException($"has an unmatched '}}' at position {i + 1} (write '}}}}' for a literal brace)");
+            }
+            else
+            {
+                literal.Append(c);
+            }
+        }
+
+        if (literal.Length > 0)
+        {
+            parts.Add(new Part(literal.ToString(), null, false));
+        }
+
+        return parts;
+    }
+
+    private readonly record struct Part(string Name, string? Format, bool IsPlaceholder);
+}

@@ -1,0 +1,194 @@
+using SpectroFlow.Audio.Blocks;
+using SpectroFlow.Core.Errors;
+using SpectroFlow.Core.Items;
+using SpectroFlow.Engine;
+using SpectroFlow.Engine.Recipes;
+using SpectroFlow.Engine.Registry;
+using SpectroFlow.Engine.Running;
+using SpectroFlow.Imaging.Blocks;
+using SpectroFlow.TestKit;
+
+namespace SpectroFlow.Cli.Tests;
+
+/// <summary>Audio and Imaging modules registered into the engine's registry, running real recipes on real files.</summary>
+public sealed class BlockModulesIntegrationTests
+{
+    private const string Recipe = """
+        seed: 7
+        inputs:
+          - id: songs
+            folder: songs
+            glob: ["*.wav"]
+          - id: images
+            folder: images
+            glob: ["*.png"]
+        steps:
+          - id: decode
+            use: decode
+            from: songs
+          - id: slice
+            use: slice
+          - id: mel
+            use: mel
+          - id: encode
+            use: encode-image
+          - id: write-png
+            use: write-image
+            folder: png
+          - id: read-png
+            use: decode-image
+            from: images
+          - id: to-mel
+            use: image-to-mel
+          - id: invert
+            use: invert
+            iterations: 2
+          - id: write-wav
+            use: write-audio
+            folder: wav
+            name: "{source_stem}_inverted"
+        outputs:
+          root: out
+          keep: [write-png, write-wav]
+        """;
+
+    private static BlockRegistry CreateRegistry()
+    {
+        var registry = new BlockRegistry().AddEngineBlocks();
+        AudioModule.Register(registry);
+        ImagingModule.Register(registry);
+        return registry;
+    }
+
+    private static string Prepare(TemporaryDirectory directory, bool withBadFile)
+    {
+        Directory.CreateDirectory(Path.Combine(directory.Path, "songs"));
+        Directory.CreateDirectory(Path.Combine(directory.Path, "images"));
+        File.Copy(Fixtures.RiffusionClipWav, Path.Combine(directory.Path, "songs", "clip.wav"));
+        File.Copy(Fixtures.RiffusionMonoPng, Path.Combine(directory.Path, "images", "mono.png"));
+        if (withBadFile)
+        {
+            File.WriteAllText(Path.Combine(directory.Path, "songs", "broken.wav"), "this is not a wav file");
+        }
+
+        return directory.Path;
+    }
+
+    [Fact]
+    public async Task Recipe_AudioToImagesAndImagesToAudio_WritesEveryFile()
+    {
+        using var directory = new TemporaryDirectory();
+        RunPlan plan = new RecipeLoader(CreateRegistry()).LoadText(Recipe, "r.yaml", Prepare(directory, withBadFile: false));
+
+        RunReport report = await new RecipeRunner().RunAsync(plan).WaitAsync(TimeSpan.FromMinutes(2));
+
+        report.Errors.Should().BeEmpty();
+        report.Succeeded.Should().BeTrue();
+        string root = Path.Combine(directory.Path, "out");
+        File.Exists(Path.Combine(root, "png", "clip_00000.png")).Should().BeTrue();
+        File.Exists(Path.Combine(root, "png", "clip_00001.png")).Should().BeTrue();
+        File.Exists(Path.Combine(root, "wav", "mono_inverted.wav")).Should().BeTrue();
+        report.Outputs["write-png"].Select(i => ((WrittenFile)i.Payload).RelativePath).Should().BeEquivalentTo(["png/clip_00000.png", "png/clip_00001.png"]);
+        report.Outputs["write-wav"].Should().ContainSingle().Which.Payload.Should().BeOfType<WrittenFile>().Which.Sha256.Should().HaveLength(64);
+    }
+
+    [Fact]
+    public async Task Recipe_BadInputFile_GivesExactlyOneErrorRecordAndOthersSucceed()
+    {
+        using var directory = new TemporaryDirectory();
+        RunPlan plan = new RecipeLoader(CreateRegistry()).LoadText(Recipe, "r.yaml", Prepare(directory, withBadFile: true));
+
+        RunReport report = await new RecipeRunner().RunAsync(plan).WaitAsync(TimeSpan.FromMinutes(2));
+
+        ErrorRecord error = report.Errors.Should().ContainSingle().Subject;
+        error.Step.Should().Be("decode");
+        error.Key.Should().Be("broken.wav");
+        error.Reason.Should().Contain("broken.wav").And.NotContain("\n");
+        report.Steps["decode"].Succeeded.Should().Be(1);
+        report.Steps["write-png"].Succeeded.Should().Be(2);
+        report.Steps["write-wav"].Succeeded.Should().Be(1);
+    }
+
+    [Fact]
+    public void Recipe_BadBlockOptions_AreAllReportedWithTheirKeys()
+    {
+        const string recipe = """
+            inputs:
+              - id: songs
+                folder: songs
+            steps:
+              - id: decode
+                use: decode
+              - id: slice
+                use: slice
+                clip_ms: 0
+                last: keep
+              - id: mel
+                use: mel
+                n_mels: 4
+                max_hz: 30000
+              - id: write
+                use: write-audio
+                name: "{stem"
+                bitrate: 100
+            """;
+
+        Action act = () => new RecipeLoader(CreateRegistry()).LoadText(recipe, "r.yaml", Path.GetTempPath());
+
+        RecipeException exception = act.Should().Throw<RecipeException>().Which;
+        exception.Errors.Should().HaveCountGreaterThanOrEqualTo(6);
+        string text = exception.Message;
+        foreach (string expected in new[] { "clip_ms", "last", "n_mels", "max_hz", "name", "bitrate" })
+        {
+            exception.Errors.Should().Contain(e => e.Key == expected || e.Message.Contains(expected, StringComparison.Ordinal), expected + " should be reported; got: " + text);
+        }
+    }
+
+    [Fact]
+    public async Task Recipe_ResampleAndRgb_RunAndSchemaCoversEveryBlock()
+    {
+        using var directory = new TemporaryDirectory();
+        Prepare(directory, withBadFile: false);
+        const string recipe = """
+            inputs:
+              - id: songs
+                folder: songs
+              - id: images
+                folder: images
+            steps:
+              - id: decode
+                use: decode
+                from: songs
+              - id: resample
+                use: resample
+                sample_rate: 22050
+                channels: mono
+              - id: mel
+                use: mel
+                preset: chavinlo
+                sample_rate: 22050
+                max_hz: 8000
+                n_mels: 256
+              - id: rgb
+                use: rgb
+                from: images
+                folder: rgb
+                name: "{source_dir}{stem}_rgb"
+            outputs:
+              root: out
+              keep: [mel, rgb]
+            """;
+        BlockRegistry registry = CreateRegistry();
+
+        RunReport report = await new RecipeRunner().RunAsync(new RecipeLoader(registry).LoadText(recipe, "r.yaml", directory.Path)).WaitAsync(TimeSpan.FromMinutes(2));
+
+        report.Errors.Should().BeEmpty();
+        ((MelSpectrogram)report.Outputs["mel"].Single().Payload).MelBins.Should().Be(256);
+        ((WrittenFile)report.Outputs["rgb"].Single().Payload).RelativePath.Should().Be("rgb/mono_rgb.png");
+        string schema = RecipeSchema.Generate(registry);
+        foreach (string name in new[] { "decode", "resample", "slice", "mel", "invert", "write-audio", "encode-image", "decode-image", "image-to-mel", "rgb", "write-image", "n_mels", "clip_ms" })
+        {
+            schema.Should().Contain(name);
+        }
+    }
+}
