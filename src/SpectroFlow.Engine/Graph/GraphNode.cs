@@ -1,5 +1,6 @@
 using System.Threading.Tasks.Dataflow;
 using SpectroFlow.Core.Blocks;
+using SpectroFlow.Core.Items;
 using SpectroFlow.Engine.Recipes;
 using SpectroFlow.Engine.Running;
 
@@ -44,6 +45,10 @@ internal abstract class GraphNode
     protected async Task EmitAsync(WorkItem item)
     {
         Counter.Produced();
+        if (item.Payload is WrittenFile written)
+        {
+            State.Tracker.Written(item, written);
+        }
         if (Step.Keep)
         {
             State.Keep(Step.Id, item);

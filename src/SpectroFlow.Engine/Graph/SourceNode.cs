@@ -28,6 +28,12 @@ internal sealed class SourceNode : GraphNode
         {
             await foreach (WorkItem item in Step.Block.Read!(Block, State.Run, token).ConfigureAwait(false))
             {
+                ManifestTracker.Decision decision = State.Tracker.Admit(item);
+                if (decision != ManifestTracker.Decision.Run)
+                {
+                    continue;
+                }
+
                 Counter.Received();
                 if (token.IsCancellationRequested)
                 {

@@ -12,14 +12,17 @@ internal sealed class RunState
     private readonly ConcurrentDictionary<string, ConcurrentQueue<WorkItem>> _kept = new(StringComparer.Ordinal);
     private long _completed;
 
-    public RunState(RunPlan plan, RunContext run, CancellationToken token)
+    public RunState(RunPlan plan, RunContext run, CancellationToken token, ManifestTracker? tracker = null)
     {
         Run = run;
+        Tracker = tracker ?? new ManifestTracker(plan, new RunOptions());
         Token = token;
         Counters = plan.Steps.ToDictionary(s => s.Id, _ => new StepCounter(), StringComparer.Ordinal);
     }
 
     public RunContext Run { get; }
+
+    public ManifestTracker Tracker { get; }
 
     public CancellationToken Token { get; }
 
