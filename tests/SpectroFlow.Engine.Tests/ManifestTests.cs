@@ -14,8 +14,6 @@ internal sealed class SaveCopyOptions : IBlockOptions
 {
     public string Suffix { get; init; } = "x";
 
-    public string FailOn { get; init; } = string.Empty;
-
     public void Validate(ValidationErrors errors)
     {
     }
@@ -27,7 +25,7 @@ internal sealed class SaveCopyBlock(SaveCopyOptions options, ConcurrentQueue<str
     public ValueTask<WrittenFile> ProcessAsync(SourceFile input, BlockContext context, CancellationToken cancellationToken)
     {
         processed.Enqueue(context.Item.Key);
-        if (input.RelativePath == options.FailOn)
+        if (File.ReadAllText(input.FullPath).Contains("FAIL", StringComparison.Ordinal))
         {
             throw new InvalidDataException("bad input");
         }
@@ -130,17 +128,20 @@ public sealed class ManifestTests : IDisposable
     [Fact]
     public async Task Resume_FailedItem_IsRedoneAndRecorded()
     {
-        RunReport first = await RunAsync(failOn: "f05.txt");
+        File.WriteAllText(Path.Combine(_root, "in", "f05.txt"), "FAIL");
+        RunReport first = await RunAsync();
         first.Errors.Should().ContainSingle();
         ManifestEntry failed = RunManifest.Read(first.ManifestPath!).Entries.Single(e => e.Key == "f05.txt");
         failed.Status.Should().Be(RunManifest.Failed);
         failed.Errors.Should().ContainSingle().Which.Should().Be("save: #5 f05.txt: InvalidDataException: bad input");
         _processed.Clear();
+        File.WriteAllText(Path.Combine(_root, "in", "f05.txt"), "fixed");
 
         RunReport second = await RunAsync();
 
         second.Skipped.Should().Be(11);
         _processed.Should().Equal("f05.txt");
+        second.Succeeded.Should().BeTrue();
     }
 
     [Fact]
@@ -228,17 +229,16 @@ public sealed class ManifestTests : IDisposable
         ShardSpec.FromEnvironment(_ => null).Should().BeNull();
     }
 
-    private async Task<RunReport> RunAsync(string tag = "a", string failOn = "", ShardSpec? shard = null)
+    private async Task<RunReport> RunAsync(string tag = "a", ShardSpec? shard = null)
     {
         BlockRegistry registry = new BlockRegistry()
             .AddEngineBlocks()
             .Add("save-copy", (SaveCopyOptions o, BlockServices _) => new SaveCopyBlock(o, _processed), "Copies a file.");
-        var settings = new RecipeLoadSettings { Overrides = new Dictionary<string, string> { ["tag"] = tag, ["fail"] = failOn } };
+        var settings = new RecipeLoadSettings { Overrides = new Dictionary<string, string> { ["tag"] = tag } };
         RunPlan plan = new RecipeLoader(registry, settings).LoadText(
             """
             params:
               tag: a
-              fail: ""
             inputs:
               - id: songs
                 folder: in
@@ -247,7 +247,6 @@ public sealed class ManifestTests : IDisposable
               - id: save
                 use: save-copy
                 suffix: ${params.tag}
-                fail_on: ${params.fail}
             outputs:
               root: out
             """,
