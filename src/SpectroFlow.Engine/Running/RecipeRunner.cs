@@ -34,7 +34,7 @@ public sealed class RecipeRunner
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await using var resources = new SharedResources();
         var run = new RunContext(plan.Seed, plan.OutputRoot, resources, _log, plan.InputRoot);
-        var state = new RunState(plan, run, cts.Token, tracker);
+        var state = new RunState(plan, run, cts.Token, tracker) { OnError = options.OnError };
         var faults = new List<Exception>();
 
         IReadOnlyList<GraphNode> nodes = GraphBuilder.Build(plan, state);

@@ -12,6 +12,9 @@ public sealed record RunOptions
     /// <summary>Tool version recorded in the manifest header.</summary>
     public string ToolVersion { get; init; } = "unknown";
 
+    /// <summary>Called for every error record as it happens (e.g. to stop the run on the first failure).</summary>
+    public Action<ErrorRecord>? OnError { get; init; }
+
     /// <summary>Called about every <see cref="ProgressInterval"/> with the counts so far (from a timer thread).</summary>
     public Action<IReadOnlyDictionary<string, StepCounts>, TimeSpan>? Progress { get; init; }
 

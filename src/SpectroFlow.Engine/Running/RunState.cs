@@ -32,8 +32,14 @@ internal sealed class RunState
 
     public long Completed => Interlocked.Read(ref _completed);
 
-    public void Fail(string step, WorkItem? item, string reason) =>
-        _errors.Enqueue(new ErrorRecord(step, item?.ToString(), item?.Key, reason));
+    public Action<ErrorRecord>? OnError { get; init; }
+
+    public void Fail(string step, WorkItem? item, string reason)
+    {
+        var record = new ErrorRecord(step, item?.ToString(), item?.Key, reason);
+        _errors.Enqueue(record);
+        OnError?.Invoke(record);
+    }
 
     public void Keep(string step, WorkItem item) => _kept.GetOrAdd(step, _ => new()).Enqueue(item);
 
