@@ -77,9 +77,10 @@ internal static class RunCommand
         log.Information("run {Recipe} -> {Output} (shard {Shard}, seed {Seed})", plan.File, plan.OutputRoot, shard?.ToString() ?? "all", plan.Seed);
         RunReport report = await new RecipeRunner(line => log.Information("{Line}", line)).RunAsync(plan, options, stop.Token).ConfigureAwait(false);
 
-        foreach ((string step, StepCounts counts) in report.Steps)
+        foreach (PlannedStep step in plan.Steps)
         {
-            context.Out.WriteLine($"{step}: {counts.Succeeded} done, {counts.Failed} failed, {counts.Cancelled} cancelled");
+            StepCounts counts = report.Steps[step.Id];
+            context.Out.WriteLine($"{step.Id}: {counts.Succeeded} done, {counts.Failed} failed, {counts.Cancelled} cancelled");
         }
 
         foreach (ErrorRecord error in report.Errors)
