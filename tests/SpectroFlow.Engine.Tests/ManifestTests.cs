@@ -22,9 +22,14 @@ internal sealed class SaveCopyOptions : IBlockOptions
 /// <summary>Copies a source file (upper-cased, plus the suffix) under the output root with AtomicFile; emits WrittenFile.</summary>
 internal sealed class SaveCopyBlock(SaveCopyOptions options, ConcurrentQueue<string> processed) : IBlock<SourceFile, WrittenFile>
 {
-    public ValueTask<WrittenFile> ProcessAsync(SourceFile input, BlockContext context, CancellationToken cancellationToken)
+    public async ValueTask<WrittenFile> ProcessAsync(SourceFile input, BlockContext context, CancellationToken cancellationToken)
     {
         processed.Enqueue(context.Item.Key);
+        if (File.ReadAllText(input.FullPath) == "HANG")
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
         if (File.ReadAllText(input.FullPath).Contains("FAIL", StringComparison.Ordinal))
         {
             throw new InvalidDataException("bad input");
@@ -34,7 +39,7 @@ internal sealed class SaveCopyBlock(SaveCopyOptions options, ConcurrentQueue<str
         string relative = "copies/" + input.RelativePath + ".out";
         string full = Path.Combine(context.Run.OutputRoot, relative);
         AtomicFile.WriteAllBytes(full, content);
-        return ValueTask.FromResult(new WrittenFile(full, relative, content.Length, Convert.ToHexStringLower(SHA256.HashData(content))));
+        return new WrittenFile(full, relative, content.Length, Convert.ToHexStringLower(SHA256.HashData(content)));
     }
 }
 
@@ -161,6 +166,37 @@ public sealed class ManifestTests : IDisposable
     }
 
     [Fact]
+    public async Task Manifest_LinesAreAppendedAsItemsFinish_SoAKilledRunResumes()
+    {
+        File.WriteAllText(Path.Combine(_root, "in", "f07.txt"), "HANG");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        Task<RunReport> run = RunAsync(cancellationToken: cts.Token);
+        string manifest = Path.Combine(OutputRoot, "manifest.jsonl");
+
+        // While f07 hangs, the other 11 items are already in the manifest (header + 11 lines).
+        string[] snapshot = [];
+        while (!cts.IsCancellationRequested && snapshot.Length < 12)
+        {
+            await Task.Delay(20);
+            snapshot = File.Exists(manifest) ? ReadShared(manifest) : [];
+        }
+
+        snapshot.Should().HaveCount(12);
+        await cts.CancelAsync();
+        (await run).Cancelled.Should().BeTrue();
+
+        // Simulate kill -9: the end-of-run rewrite never happened; only the appended lines exist.
+        File.WriteAllLines(manifest, snapshot);
+        File.WriteAllText(Path.Combine(_root, "in", "f07.txt"), "fine");
+        _processed.Clear();
+
+        RunReport resumed = await RunAsync();
+
+        resumed.Skipped.Should().Be(11);
+        _processed.Should().Equal("f07.txt");
+    }
+
+    [Fact]
     public async Task Shards_AreDisjointAndCoverTheUnshardedRun()
     {
         var perShard = new List<string[]>();
@@ -229,7 +265,14 @@ public sealed class ManifestTests : IDisposable
         ShardSpec.FromEnvironment(_ => null).Should().BeNull();
     }
 
-    private async Task<RunReport> RunAsync(string tag = "a", ShardSpec? shard = null)
+    private static string[] ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    private async Task<RunReport> RunAsync(string tag = "a", ShardSpec? shard = null, CancellationToken cancellationToken = default)
     {
         BlockRegistry registry = new BlockRegistry()
             .AddEngineBlocks()
@@ -252,6 +295,6 @@ public sealed class ManifestTests : IDisposable
             """,
             "r.yaml",
             _root);
-        return await new RecipeRunner().RunAsync(plan, new RunOptions { Manifest = true, Shard = shard, ToolVersion = "test" });
+        return await new RecipeRunner().RunAsync(plan, new RunOptions { Manifest = true, Shard = shard, ToolVersion = "test" }, cancellationToken);
     }
 }

@@ -63,6 +63,7 @@ internal abstract class GraphNode
         foreach (GraphNode target in Downstream)
         {
             bool accepted;
+            State.Tracker.Acquire(item);
             try
             {
                 accepted = await target.Input!.SendAsync(item, State.Token).ConfigureAwait(false);
@@ -71,6 +72,7 @@ internal abstract class GraphNode
             {
                 target.Counter.Received();
                 target.Counter.Cancelled();
+                State.Tracker.Release(item, State.Token);
                 continue;
             }
 
@@ -79,6 +81,7 @@ internal abstract class GraphNode
                 target.Counter.Received();
                 target.Counter.Failed();
                 State.Fail(target.Step.Id, item, "declined: the step had already stopped");
+                State.Tracker.Release(item, State.Token);
             }
         }
     }

@@ -43,6 +43,7 @@ internal sealed class SourceNode : GraphNode
 
                 Counter.Succeeded();
                 await EmitAsync(item).ConfigureAwait(false);
+                State.Tracker.Release(item, token);
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

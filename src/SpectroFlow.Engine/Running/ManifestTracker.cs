@@ -9,10 +9,16 @@ namespace SpectroFlow.Engine.Running;
 
 /// <summary>
 /// Decides which source items run (shard, resume) and collects what the manifest records per source item: input hash,
-/// seed, written files (of the item and its descendants, matched by the root of their key) and errors.
+/// seed, written files (of the item and its descendants, matched by the root of their key) and errors. Without stream
+/// steps, each source item's line is appended (and flushed) as soon as every delivery of it and of its descendants has
+/// been processed, so a killed run keeps what it finished; with stream steps (which combine items under new keys) the
+/// lines are written at the end of the run. The file is rewritten atomically, sorted, when the run ends.
 /// </summary>
-internal sealed class ManifestTracker
+internal sealed class ManifestTracker : IDisposable
 {
+    private readonly Lock _appendLock = new();
+    private readonly bool _incremental;
+    private StreamWriter? _append;
     private readonly RunOptions _options;
     private readonly Dictionary<string, ManifestEntry> _previous;
     private readonly string? _previousRecipeHash;
@@ -26,6 +32,7 @@ internal sealed class ManifestTracker
         RecipeHash = RunManifest.RecipeHash(plan);
         OutputRoot = plan.OutputRoot;
         Path = System.IO.Path.Combine(plan.OutputRoot, RunManifest.FileName(options.Shard));
+        _incremental = options.Manifest && plan.Steps.All(s => s.Block.Shape != Registry.BlockShape.Stream);
         if (options.Manifest)
         {
             (ManifestHeader? header, IReadOnlyList<ManifestEntry> entries) = RunManifest.Read(Path);
@@ -53,6 +60,22 @@ internal sealed class ManifestTracker
         Skip,
     }
 
+    /// <summary>Starts the manifest: the header line (previous entries are re-appended as they are reused).</summary>
+    public void Begin(RunPlan plan)
+    {
+        if (!_options.Manifest)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(OutputRoot);
+        RunManifest.Write(Path, Header(plan), []);
+        if (_incremental)
+        {
+            _append = new StreamWriter(new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
+        }
+    }
+
     /// <summary>Whether a source item runs here; registers it when it does.</summary>
     public Decision Admit(WorkItem item)
     {
@@ -72,12 +95,51 @@ internal sealed class ManifestTracker
             && RunManifest.IsReusable(entry, _previousRecipeHash, RecipeHash, inputHash, OutputRoot))
         {
             _reused.Add(entry);
+            Append(entry);
             Interlocked.Increment(ref _skipped);
             return Decision.Skip;
         }
 
         _roots[item.Key] = new Root(inputHash, item.Seed);
         return Decision.Run;
+    }
+
+    /// <summary>One more delivery of <paramref name="item"/> (or a descendant) is in flight.</summary>
+    public void Acquire(WorkItem item)
+    {
+        if (_incremental && _roots.TryGetValue(RootOf(item.Key), out Root? root))
+        {
+            Interlocked.Increment(ref root.Pending);
+        }
+    }
+
+    /// <summary>A delivery of <paramref name="item"/> was processed (ok, failed or cancelled); the last one finishes its source item.</summary>
+    public void Release(WorkItem item, CancellationToken runToken)
+    {
+        string key = RootOf(item.Key);
+        if (_incremental && _roots.TryGetValue(key, out Root? root) && Interlocked.Decrement(ref root.Pending) == 0 && !runToken.IsCancellationRequested)
+        {
+            ManifestEntry entry = Entry(key, root, stepLevelFailure: false);
+            root.Finished = entry;
+            Append(entry);
+        }
+    }
+
+    public void Error(ErrorRecord record)
+    {
+        if (_options.Manifest && record.Key is not null && _roots.TryGetValue(RootOf(record.Key), out Root? root))
+        {
+            root.Errors.Enqueue(record.ToString());
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_appendLock)
+        {
+            _append?.Dispose();
+            _append = null;
+        }
     }
 
     public void Written(WorkItem item, WrittenFile file)
@@ -96,28 +158,52 @@ internal sealed class ManifestTracker
             return;
         }
 
-        ILookup<string, ErrorRecord> byRoot = errors.Where(e => e.Key is not null).ToLookup(e => RootOf(e.Key!), StringComparer.Ordinal);
+        Dispose();
         bool stepLevelFailure = errors.Any(e => e.Key is null);
         var entries = new List<ManifestEntry>(_reused);
-        if (!cancelled)
+        foreach ((string key, Root root) in _roots)
         {
-            foreach ((string key, Root root) in _roots)
+            if (root.Finished is { } finished)
             {
-                string[] itemErrors = [.. byRoot[key].Select(e => e.ToString())];
-                bool ok = itemErrors.Length == 0 && !stepLevelFailure;
-                entries.Add(new ManifestEntry(
-                    key,
-                    root.InputSha256,
-                    root.Seed,
-                    ok ? RunManifest.Ok : RunManifest.Failed,
-                    [.. root.Outputs.OrderBy(o => o.Path, StringComparer.Ordinal)],
-                    itemErrors));
+                entries.Add(finished);
+            }
+            else if (!cancelled && !_incremental)
+            {
+                entries.Add(Entry(key, root, stepLevelFailure));
             }
         }
 
-        var header = new ManifestHeader(RecipeHash, _options.ToolVersion, plan.Parameters, plan.Seed, _options.Shard?.ToString());
         Directory.CreateDirectory(OutputRoot);
-        RunManifest.Write(Path, header, entries);
+        RunManifest.Write(Path, Header(plan), entries);
+    }
+
+    private ManifestHeader Header(RunPlan plan) =>
+        new(RecipeHash, _options.ToolVersion, plan.Parameters, plan.Seed, _options.Shard?.ToString());
+
+    private static ManifestEntry Entry(string key, Root root, bool stepLevelFailure)
+    {
+        string[] itemErrors = [.. root.Errors];
+        bool ok = itemErrors.Length == 0 && !stepLevelFailure;
+        return new ManifestEntry(
+            key,
+            root.InputSha256,
+            root.Seed,
+            ok ? RunManifest.Ok : RunManifest.Failed,
+            [.. root.Outputs.OrderBy(o => o.Path, StringComparer.Ordinal)],
+            itemErrors);
+    }
+
+    private void Append(ManifestEntry entry)
+    {
+        lock (_appendLock)
+        {
+            if (_append is not null)
+            {
+                _append.Write(RunManifest.ToLine(entry));
+                _append.Write('\n');
+                _append.Flush();
+            }
+        }
     }
 
     /// <summary>The source key an item descends from: the part before the first '#'.</summary>
@@ -144,5 +230,12 @@ internal sealed class ManifestTracker
         public ulong Seed { get; } = seed;
 
         public ConcurrentQueue<ManifestOutput> Outputs { get; } = new();
+
+        public ConcurrentQueue<string> Errors { get; } = new();
+
+        /// <summary>Deliveries in flight; 1 is held by the source until it has emitted the item.</summary>
+        public int Pending = 1;
+
+        public ManifestEntry? Finished { get; set; }
     }
 }

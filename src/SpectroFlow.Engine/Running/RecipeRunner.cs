@@ -29,7 +29,8 @@ public sealed class RecipeRunner
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(options);
-        var tracker = new ManifestTracker(plan, options);
+        using var tracker = new ManifestTracker(plan, options);
+        tracker.Begin(plan);
         var stopwatch = Stopwatch.StartNew();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await using var resources = new SharedResources();

@@ -109,6 +109,9 @@ public static class RunManifest
         AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(text.ToString()));
     }
 
+    /// <summary>One manifest line (without the line break).</summary>
+    public static string ToLine(ManifestEntry entry) => JsonSerializer.Serialize(entry, s_json);
+
     /// <summary>
     /// True when <paramref name="entry"/> can be reused: status ok, same input and recipe hashes, and every output still
     /// exists under <paramref name="outputRoot"/> with its recorded hash.

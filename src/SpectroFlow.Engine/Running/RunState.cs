@@ -38,6 +38,7 @@ internal sealed class RunState
     {
         var record = new ErrorRecord(step, item?.ToString(), item?.Key, reason);
         _errors.Enqueue(record);
+        Tracker.Error(record);
         OnError?.Invoke(record);
     }
 
