@@ -57,13 +57,14 @@ internal static class RunCommand
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         int stoppedByFailure = 0;
-        var progress = new ProgressPrinter(context.Error, plan);
+        bool live = ReferenceEquals(context.Error, Console.Error) && !Console.IsErrorRedirected;
+        var printer = new ProgressPrinter(context.Error, plan);
         var options = new RunOptions
         {
             Shard = shard,
             Manifest = true,
             ToolVersion = ToolVersion,
-            Progress = progress.Print,
+            Progress = printer.Print,
             OnError = record =>
             {
                 log.Warning("{Step}: {Item}: {Reason}", record.Step, record.Item, record.Reason);
@@ -75,7 +76,10 @@ internal static class RunCommand
         };
 
         log.Information("run {Recipe} -> {Output} (shard {Shard}, seed {Seed})", plan.File, plan.OutputRoot, shard?.ToString() ?? "all", plan.Seed);
-        RunReport report = await new RecipeRunner(line => log.Information("{Line}", line)).RunAsync(plan, options, stop.Token).ConfigureAwait(false);
+        var runner = new RecipeRunner(line => log.Information("{Line}", line));
+        RunReport report = live
+            ? await LiveProgress.RunAsync(plan, options, runner, stop.Token).ConfigureAwait(false)
+            : await runner.RunAsync(plan, options, stop.Token).ConfigureAwait(false);
 
         foreach (PlannedStep step in plan.Steps)
         {
