@@ -197,6 +197,22 @@ public sealed class ManifestTests : IDisposable
     }
 
     [Fact]
+    public async Task Resume_CancelledRun_KeepsThePreviousEntries()
+    {
+        await RunAsync();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        RunReport interrupted = await RunAsync(cancellationToken: cancelled.Token);
+
+        interrupted.Cancelled.Should().BeTrue();
+        RunManifest.Read(interrupted.ManifestPath!).Entries.Should().HaveCount(12);
+        _processed.Clear();
+        (await RunAsync()).Skipped.Should().Be(12);
+        _processed.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Shards_AreDisjointAndCoverTheUnshardedRun()
     {
         var perShard = new List<string[]>();

@@ -23,7 +23,6 @@ internal sealed class ManifestTracker : IDisposable
     private readonly Dictionary<string, ManifestEntry> _previous;
     private readonly string? _previousRecipeHash;
     private readonly ConcurrentDictionary<string, Root> _roots = new(StringComparer.Ordinal);
-    private readonly ConcurrentBag<ManifestEntry> _reused = [];
     private long _skipped;
 
     public ManifestTracker(RunPlan plan, RunOptions options)
@@ -60,7 +59,10 @@ internal sealed class ManifestTracker : IDisposable
         Skip,
     }
 
-    /// <summary>Starts the manifest: the header line (previous entries are re-appended as they are reused).</summary>
+    /// <summary>
+    /// Starts the manifest: the header line and the previous entries of the same recipe (a reused entry is always
+    /// re-verified, so keeping entries that this run may redo is safe; the last line per key wins).
+    /// </summary>
     public void Begin(RunPlan plan)
     {
         if (!_options.Manifest)
@@ -69,7 +71,7 @@ internal sealed class ManifestTracker : IDisposable
         }
 
         Directory.CreateDirectory(OutputRoot);
-        RunManifest.Write(Path, Header(plan), []);
+        RunManifest.Write(Path, Header(plan), StillValid());
         if (_incremental)
         {
             _append = new StreamWriter(new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
@@ -94,7 +96,6 @@ internal sealed class ManifestTracker : IDisposable
             && _previous.TryGetValue(item.Key, out ManifestEntry? entry)
             && RunManifest.IsReusable(entry, _previousRecipeHash, RecipeHash, inputHash, OutputRoot))
         {
-            _reused.Add(entry);
             Append(entry);
             Interlocked.Increment(ref _skipped);
             return Decision.Skip;
@@ -160,22 +161,25 @@ internal sealed class ManifestTracker : IDisposable
 
         Dispose();
         bool stepLevelFailure = errors.Any(e => e.Key is null);
-        var entries = new List<ManifestEntry>(_reused);
+        var entries = StillValid().ToDictionary(e => e.Key, StringComparer.Ordinal);
         foreach ((string key, Root root) in _roots)
         {
             if (root.Finished is { } finished)
             {
-                entries.Add(finished);
+                entries[key] = finished;
             }
             else if (!cancelled && !_incremental)
             {
-                entries.Add(Entry(key, root, stepLevelFailure));
+                entries[key] = Entry(key, root, stepLevelFailure);
             }
         }
 
         Directory.CreateDirectory(OutputRoot);
-        RunManifest.Write(Path, Header(plan), entries);
+        RunManifest.Write(Path, Header(plan), entries.Values);
     }
+
+    /// <summary>Previous entries of the same recipe: items this run did not reach keep them (a cancelled run loses nothing).</summary>
+    private ManifestEntry[] StillValid() => _previousRecipeHash == RecipeHash ? [.. _previous.Values] : [];
 
     private ManifestHeader Header(RunPlan plan) =>
         new(RecipeHash, _options.ToolVersion, plan.Parameters, plan.Seed, _options.Shard?.ToString());

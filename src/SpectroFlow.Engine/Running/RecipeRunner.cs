@@ -30,7 +30,6 @@ public sealed class RecipeRunner
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(options);
         using var tracker = new ManifestTracker(plan, options);
-        tracker.Begin(plan);
         var stopwatch = Stopwatch.StartNew();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await using var resources = new SharedResources();
@@ -43,6 +42,7 @@ public sealed class RecipeRunner
         Task progress = options.Progress is { } report ? ReportProgressAsync(state, report, options.ProgressInterval, stopwatch, progressStop.Token) : Task.CompletedTask;
         try
         {
+            tracker.Begin(plan);
             GraphBuilder.Start(nodes);
 
             // An engine fault in one step cancels the run so the other steps drain promptly.
