@@ -23,8 +23,16 @@ internal sealed class CopyOptions : IBlockOptions
 /// <summary>Writes an upper-cased copy of each file (fails on content "FAIL"); emits WrittenFile.</summary>
 internal sealed class CopyBlock(CopyOptions options) : IBlock<SourceFile, WrittenFile>
 {
+    /// <summary>Signalled (per input folder) when the first item reaches the block.</summary>
+    public static System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> Started { get; } = new();
+
     public async ValueTask<WrittenFile> ProcessAsync(SourceFile input, BlockContext context, CancellationToken cancellationToken)
     {
+        if (Started.TryGetValue(Path.GetDirectoryName(input.FullPath)!, out TaskCompletionSource? started))
+        {
+            started.TrySetResult();
+        }
+
         await Task.Delay(options.DelayMs, cancellationToken);
         string text = await File.ReadAllTextAsync(input.FullPath, cancellationToken);
         if (text.Contains("FAIL", StringComparison.Ordinal))
@@ -128,11 +136,16 @@ public sealed class RecipeCommandTests : IDisposable
     [Fact]
     public async Task Run_Cancelled_Exits130()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        using var cts = new CancellationTokenSource();
         using var output = new StringWriter();
         using var error = new StringWriter();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        CopyBlock.Started[Path.Combine(_root, "in")] = started;
 
-        int exit = await CliApp.RunAsync(["run", RecipePath, "--set", "delay=5000"], output, error, CreateRegistry, cts.Token);
+        Task<int> run = CliApp.RunAsync(["run", RecipePath, "--set", "delay=20000"], output, error, CreateRegistry, cts.Token);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await cts.CancelAsync();
+        int exit = await run;
 
         exit.Should().Be(130);
         error.ToString().Should().Contain("cancelled");
