@@ -252,6 +252,17 @@ public sealed class RecipeCommandTests : IDisposable
         document.RootElement.GetProperty("$schema").GetString().Should().Contain("json-schema.org");
     }
 
+    [Fact]
+    public async Task LiveProgress_RunsThePlanAndReturnsTheReport()
+    {
+        Engine.Recipes.RunPlan plan = new Engine.Recipes.RecipeLoader(CreateRegistry()).LoadFile(RecipePath);
+
+        Engine.Running.RunReport report = await Commands.LiveProgress.RunAsync(plan, new Engine.Running.RunOptions(), new Engine.Running.RecipeRunner(), CancellationToken.None);
+
+        report.Succeeded.Should().BeTrue();
+        report.Steps["copy"].Succeeded.Should().Be(6);
+    }
+
     private static BlockRegistry CreateRegistry() => new BlockRegistry()
         .AddEngineBlocks()
         .Add("copy", (CopyOptions o, BlockServices _) => new CopyBlock(o), "Copies files.");
