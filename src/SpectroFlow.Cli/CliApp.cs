@@ -10,7 +10,11 @@ namespace SpectroFlow.Cli;
 /// <summary>The composition root: builds the command tree and runs one command line (used by Program and by tests).</summary>
 internal static class CliApp
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
+        RunAsync(args, output, error, BlockCatalog.Create, cancellationToken);
+
+    /// <summary>Runs one command line with the blocks of <paramref name="createRegistry"/> (tests use toy blocks).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<Engine.Registry.BlockRegistry> createRegistry, CancellationToken cancellationToken)
     {
         bool verbose = args.Contains("--verbose");
         using Serilog.Core.Logger logger = new LoggerConfiguration()
@@ -19,7 +23,7 @@ internal static class CliApp
             .CreateLogger();
         AudioDiagnostics.Warning = message => logger.Warning("{Message}", message);
 
-        var context = new CliContext(output, error, logger, verbose);
+        var context = new CliContext(output, error, logger, verbose) { CreateRegistry = createRegistry };
         var root = new RootCommand("SpectroFlow: music <-> Riffusion spectrogram images, batch recipes, diffusion")
         {
             AudioToImageCommand.Create(context),
@@ -27,6 +31,12 @@ internal static class CliApp
             PrintExifCommand.Create(context),
             RgbCommand.Create(context),
             BenchCommand.Create(context),
+            RunCommand.Create(context),
+            ValidateCommand.Create(context),
+            GraphCommand.Create(context),
+            BlocksCommand.Create(context),
+            SchemaCommand.Create(context),
+            MergeManifestsCommand.Create(context),
         };
         root.Options.Add(new Option<bool>("--verbose") { Description = "Show debug logs and stack traces", Recursive = true });
 

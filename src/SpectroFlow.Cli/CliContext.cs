@@ -22,16 +22,34 @@ internal sealed class CliContext
 
     public bool Verbose { get; }
 
+    /// <summary>Builds the block registry recipes run against (tests substitute toy blocks).</summary>
+    public Func<Engine.Registry.BlockRegistry> CreateRegistry { get; init; } = BlockCatalog.Create;
+
     /// <summary>
     /// Runs a command body on the thread pool and turns its outcome into an exit code: user errors print one line
     /// ("error: ..."), unexpected ones too unless --verbose asks for the stack trace.
     /// </summary>
-    public async Task<int> RunAsync(Action body)
+    public Task<int> RunAsync(Action body) => RunAsync(() =>
+    {
+        body();
+        return Task.FromResult(ExitCodes.Success);
+    });
+
+    /// <summary>Same as <see cref="RunAsync(Action)"/> for a body that chooses its own exit code.</summary>
+    public async Task<int> RunAsync(Func<Task<int>> body)
     {
         try
         {
-            await Task.Run(body).ConfigureAwait(false);
-            return ExitCodes.Success;
+            return await Task.Run(body).ConfigureAwait(false);
+        }
+        catch (RecipeException e)
+        {
+            foreach (Core.Blocks.ValidationError problem in e.Errors)
+            {
+                Error.WriteLine(OneLine(problem.ToString()));
+            }
+
+            return ExitCodes.Usage;
         }
         catch (UsageException e)
         {

@@ -1,5 +1,6 @@
 using System.Threading.Tasks.Dataflow;
 using SpectroFlow.Core.Blocks;
+using SpectroFlow.Core.Items;
 using SpectroFlow.Engine.Recipes;
 using SpectroFlow.Engine.Running;
 
@@ -44,6 +45,10 @@ internal abstract class GraphNode
     protected async Task EmitAsync(WorkItem item)
     {
         Counter.Produced();
+        if (item.Payload is WrittenFile written)
+        {
+            State.Tracker.Written(item, written);
+        }
         if (Step.Keep)
         {
             State.Keep(Step.Id, item);
@@ -58,6 +63,7 @@ internal abstract class GraphNode
         foreach (GraphNode target in Downstream)
         {
             bool accepted;
+            State.Tracker.Acquire(item);
             try
             {
                 accepted = await target.Input!.SendAsync(item, State.Token).ConfigureAwait(false);
@@ -66,6 +72,7 @@ internal abstract class GraphNode
             {
                 target.Counter.Received();
                 target.Counter.Cancelled();
+                State.Tracker.Release(item, State.Token);
                 continue;
             }
 
@@ -74,6 +81,7 @@ internal abstract class GraphNode
                 target.Counter.Received();
                 target.Counter.Failed();
                 State.Fail(target.Step.Id, item, "declined: the step had already stopped");
+                State.Tracker.Release(item, State.Token);
             }
         }
     }

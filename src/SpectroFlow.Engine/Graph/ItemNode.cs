@@ -33,6 +33,18 @@ internal sealed class ItemNode : GraphNode
 
     private async Task ProcessAsync(WorkItem item)
     {
+        try
+        {
+            await ProcessItemAsync(item).ConfigureAwait(false);
+        }
+        finally
+        {
+            State.Tracker.Release(item, State.Token);
+        }
+    }
+
+    private async Task ProcessItemAsync(WorkItem item)
+    {
         Counter.Received();
         CancellationToken token = State.Token;
         if (token.IsCancellationRequested)

@@ -28,6 +28,12 @@ internal sealed class SourceNode : GraphNode
         {
             await foreach (WorkItem item in Step.Block.Read!(Block, State.Run, token).ConfigureAwait(false))
             {
+                ManifestTracker.Decision decision = State.Tracker.Admit(item);
+                if (decision != ManifestTracker.Decision.Run)
+                {
+                    continue;
+                }
+
                 Counter.Received();
                 if (token.IsCancellationRequested)
                 {
@@ -37,6 +43,7 @@ internal sealed class SourceNode : GraphNode
 
                 Counter.Succeeded();
                 await EmitAsync(item).ConfigureAwait(false);
+                State.Tracker.Release(item, token);
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

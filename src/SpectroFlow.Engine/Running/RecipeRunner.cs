@@ -21,19 +21,28 @@ public sealed class RecipeRunner
     }
 
     /// <summary>Runs <paramref name="plan"/> to the end or until <paramref name="cancellationToken"/> is cancelled.</summary>
-    public async Task<RunReport> RunAsync(RunPlan plan, CancellationToken cancellationToken = default)
+    public Task<RunReport> RunAsync(RunPlan plan, CancellationToken cancellationToken = default) =>
+        RunAsync(plan, new RunOptions(), cancellationToken);
+
+    /// <summary>Runs <paramref name="plan"/> with sharding, manifest/resume and progress as <paramref name="options"/> say.</summary>
+    public async Task<RunReport> RunAsync(RunPlan plan, RunOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(options);
+        using var tracker = new ManifestTracker(plan, options);
         var stopwatch = Stopwatch.StartNew();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await using var resources = new SharedResources();
         var run = new RunContext(plan.Seed, plan.OutputRoot, resources, _log, plan.InputRoot);
-        var state = new RunState(plan, run, cts.Token);
+        var state = new RunState(plan, run, cts.Token, tracker) { OnError = options.OnError };
         var faults = new List<Exception>();
 
         IReadOnlyList<GraphNode> nodes = GraphBuilder.Build(plan, state);
+        using var progressStop = new CancellationTokenSource();
+        Task progress = options.Progress is { } report ? ReportProgressAsync(state, report, options.ProgressInterval, stopwatch, progressStop.Token) : Task.CompletedTask;
         try
         {
+            tracker.Begin(plan);
             GraphBuilder.Start(nodes);
 
             // An engine fault in one step cancels the run so the other steps drain promptly.
@@ -66,6 +75,8 @@ public sealed class RecipeRunner
         }
         finally
         {
+            await progressStop.CancelAsync().ConfigureAwait(false);
+            await progress.ConfigureAwait(false);
             foreach (GraphNode node in nodes)
             {
                 switch (node.Block)
@@ -80,6 +91,7 @@ public sealed class RecipeRunner
             }
         }
 
+        tracker.WriteManifest(plan, [.. state.Errors], cancellationToken.IsCancellationRequested || faults.Count > 0);
         return new RunReport(
             state.Counters.ToDictionary(p => p.Key, p => p.Value.Snapshot(), StringComparer.Ordinal),
             [.. state.Errors],
@@ -87,6 +99,25 @@ public sealed class RecipeRunner
             state.Completed,
             cancellationToken.IsCancellationRequested,
             faults,
-            stopwatch.Elapsed);
+            stopwatch.Elapsed)
+        {
+            Skipped = tracker.Skipped,
+            ManifestPath = options.Manifest ? tracker.Path : null,
+        };
+    }
+
+    private static async Task ReportProgressAsync(RunState state, Action<IReadOnlyDictionary<string, StepCounts>, TimeSpan> report, TimeSpan interval, Stopwatch stopwatch, CancellationToken token)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(token).ConfigureAwait(false))
+            {
+                report(state.Counters.ToDictionary(p => p.Key, p => p.Value.Snapshot(), StringComparer.Ordinal), stopwatch.Elapsed);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 }

@@ -44,6 +44,12 @@ public sealed class RunReport
     /// <summary>Wall time of the run.</summary>
     public TimeSpan Elapsed { get; }
 
+    /// <summary>Source items skipped because the manifest shows them done with unchanged inputs, recipe and outputs.</summary>
+    public long Skipped { get; init; }
+
+    /// <summary>The manifest written by the run, or null.</summary>
+    public string? ManifestPath { get; init; }
+
     /// <summary>True when nothing failed, nothing was cancelled and the engine did not fault.</summary>
     public bool Succeeded => Errors.Count == 0 && !Cancelled && Faults.Count == 0;
 }

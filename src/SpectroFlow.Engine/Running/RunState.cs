@@ -12,14 +12,17 @@ internal sealed class RunState
     private readonly ConcurrentDictionary<string, ConcurrentQueue<WorkItem>> _kept = new(StringComparer.Ordinal);
     private long _completed;
 
-    public RunState(RunPlan plan, RunContext run, CancellationToken token)
+    public RunState(RunPlan plan, RunContext run, CancellationToken token, ManifestTracker? tracker = null)
     {
         Run = run;
+        Tracker = tracker ?? new ManifestTracker(plan, new RunOptions());
         Token = token;
         Counters = plan.Steps.ToDictionary(s => s.Id, _ => new StepCounter(), StringComparer.Ordinal);
     }
 
     public RunContext Run { get; }
+
+    public ManifestTracker Tracker { get; }
 
     public CancellationToken Token { get; }
 
@@ -29,8 +32,15 @@ internal sealed class RunState
 
     public long Completed => Interlocked.Read(ref _completed);
 
-    public void Fail(string step, WorkItem? item, string reason) =>
-        _errors.Enqueue(new ErrorRecord(step, item?.ToString(), item?.Key, reason));
+    public Action<ErrorRecord>? OnError { get; init; }
+
+    public void Fail(string step, WorkItem? item, string reason)
+    {
+        var record = new ErrorRecord(step, item?.ToString(), item?.Key, reason);
+        _errors.Enqueue(record);
+        Tracker.Error(record);
+        OnError?.Invoke(record);
+    }
 
     public void Keep(string step, WorkItem item) => _kept.GetOrAdd(step, _ => new()).Enqueue(item);
 

@@ -1,0 +1,141 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Reflection;
+using Serilog;
+using Serilog.Formatting.Compact;
+using SpectroFlow.Engine.Recipes;
+using SpectroFlow.Engine.Running;
+
+namespace SpectroFlow.Cli.Commands;
+
+/// <summary>
+/// <c>run RECIPE [--set k=v]... [--output DIR] [--shard i/N] [--fail-fast] [--dry-run]</c>: runs a recipe with a manifest
+/// (resume) in the output root. Exit 0 all items ok, 1 any failed, 2 recipe/usage error, 130 cancelled.
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var recipe = new RecipeArguments();
+        var shard = new Option<string?>("--shard") { Description = "Run shard i of N (0-based, e.g. 2/8); default from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID" };
+        var shardCount = new Option<int?>("--shard-count") { Description = "Shard count for JOB_COMPLETION_INDEX / SLURM_ARRAY_TASK_ID" };
+        var failFast = new Option<bool>("--fail-fast") { Description = "Stop at the first failed item (exit 1)" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Validate and show the plan; run nothing" };
+        var command = new Command("run", "Run a recipe (resumes from the output root's manifest)") { shard, shardCount, failFast, dryRun };
+        recipe.AddTo(command);
+        command.SetAction((result, cancellationToken) => context.RunAsync(async () =>
+        {
+            RunPlan plan = recipe.Load(result, context.CreateRegistry());
+            ShardSpec? spec = result.GetValue(shard) is { Length: > 0 } text
+                ? ShardSpec.Parse(text)
+                : ShardSpec.FromEnvironment(Environment.GetEnvironmentVariable, result.GetValue(shardCount));
+            if (result.GetValue(dryRun))
+            {
+                foreach (string line in GraphCommand.Text(plan))
+                {
+                    context.Out.WriteLine(line);
+                }
+
+                context.Out.WriteLine($"dry run: output {plan.OutputRoot}, shard {spec?.ToString() ?? "all"}, manifest {RunManifest.FileName(spec)}");
+                return ExitCodes.Success;
+            }
+
+            return await RunAsync(context, plan, spec, result.GetValue(failFast), cancellationToken).ConfigureAwait(false);
+        }));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, RunPlan plan, ShardSpec? shard, bool failFast, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(plan.OutputRoot);
+        string logFile = Path.Combine(plan.OutputRoot, shard is null ? "run.log.jsonl" : $"run.shard-{shard.Index}-of-{shard.Count}.log.jsonl");
+        using Serilog.Core.Logger log = new LoggerConfiguration()
+            .MinimumLevel.Debug()
+            .WriteTo.Logger(context.Logger)
+            .WriteTo.File(new CompactJsonFormatter(), logFile)
+            .CreateLogger();
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        int stoppedByFailure = 0;
+        bool live = ReferenceEquals(context.Error, Console.Error) && !Console.IsErrorRedirected;
+        var printer = new ProgressPrinter(context.Error, plan);
+        var options = new RunOptions
+        {
+            Shard = shard,
+            Manifest = true,
+            ToolVersion = ToolVersion,
+            Progress = printer.Print,
+            OnError = record =>
+            {
+                log.Warning("{Step}: {Item}: {Reason}", record.Step, record.Item, record.Reason);
+                if (failFast && Interlocked.Exchange(ref stoppedByFailure, 1) == 0)
+                {
+                    stop.Cancel();
+                }
+            },
+        };
+
+        log.Information("run {Recipe} -> {Output} (shard {Shard}, seed {Seed})", plan.File, plan.OutputRoot, shard?.ToString() ?? "all", plan.Seed);
+        var runner = new RecipeRunner(line => log.Information("{Line}", line));
+        RunReport report = live
+            ? await LiveProgress.RunAsync(plan, options, runner, stop.Token).ConfigureAwait(false)
+            : await runner.RunAsync(plan, options, stop.Token).ConfigureAwait(false);
+
+        foreach (PlannedStep step in plan.Steps)
+        {
+            StepCounts counts = report.Steps[step.Id];
+            context.Out.WriteLine($"{step.Id}: {counts.Succeeded} done, {counts.Failed} failed, {counts.Cancelled} cancelled");
+        }
+
+        foreach (ErrorRecord error in report.Errors)
+        {
+            context.Out.WriteLine(error.ToString());
+        }
+
+        foreach (Exception fault in report.Faults)
+        {
+            context.Out.WriteLine($"engine fault: {fault.Message}");
+        }
+
+        string summary = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{report.Completed} outputs, {report.Skipped} items skipped (already done), {report.Errors.Count} errors in {report.Elapsed.TotalSeconds:F1} s; manifest {report.ManifestPath}");
+        context.Out.WriteLine(summary);
+        log.Information("{Summary}", summary);
+
+        if (stoppedByFailure == 1)
+        {
+            context.Error.WriteLine("stopped at the first failure (--fail-fast)");
+            return ExitCodes.Failure;
+        }
+
+        if (report.Cancelled)
+        {
+            context.Error.WriteLine("cancelled");
+            return ExitCodes.Cancelled;
+        }
+
+        return report.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    private static string ToolVersion =>
+        typeof(RunCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    /// <summary>Plain periodic progress lines (per step done/failed and rate) for logs and redirected stderr.</summary>
+    private sealed class ProgressPrinter(TextWriter error, RunPlan plan)
+    {
+        private readonly Lock _lock = new();
+
+        public void Print(IReadOnlyDictionary<string, StepCounts> steps, TimeSpan elapsed)
+        {
+            double seconds = Math.Max(elapsed.TotalSeconds, 0.001);
+            string line = string.Join(
+                "; ",
+                plan.Steps.Select(s => steps[s.Id]).Zip(plan.Steps, (c, s) => string.Create(CultureInfo.InvariantCulture, $"{s.Id} {c.Succeeded} done {c.Failed} failed {c.Succeeded / seconds:F1}/s")));
+            lock (_lock)
+            {
+                error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{elapsed.TotalSeconds:F0}s] {line}"));
+            }
+        }
+    }
+}

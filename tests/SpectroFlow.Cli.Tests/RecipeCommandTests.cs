@@ -1,0 +1,277 @@
+using System.Security.Cryptography;
+using System.Text;
+using SpectroFlow.Core.Blocks;
+using SpectroFlow.Core.IO;
+using SpectroFlow.Core.Items;
+using SpectroFlow.Engine;
+using SpectroFlow.Engine.Registry;
+
+namespace SpectroFlow.Cli.Tests;
+
+internal sealed class CopyOptions : IBlockOptions
+{
+    /// <summary>Appended to every copy.</summary>
+    public string Suffix { get; init; } = "!";
+
+    public int DelayMs { get; init; }
+
+    public void Validate(ValidationErrors errors)
+    {
+    }
+}
+
+/// <summary>Writes an upper-cased copy of each file (fails on content "FAIL"); emits WrittenFile.</summary>
+internal sealed class CopyBlock(CopyOptions options) : IBlock<SourceFile, WrittenFile>
+{
+    /// <summary>Signalled (per input folder) when the first item reaches the block.</summary>
+    public static System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> Started { get; } = new();
+
+    public async ValueTask<WrittenFile> ProcessAsync(SourceFile input, BlockContext context, CancellationToken cancellationToken)
+    {
+        if (Started.TryGetValue(Path.GetDirectoryName(input.FullPath)!, out TaskCompletionSource? started))
+        {
+            started.TrySetResult();
+        }
+
+        await Task.Delay(options.DelayMs, cancellationToken);
+        string text = await File.ReadAllTextAsync(input.FullPath, cancellationToken);
+        if (text.Contains("FAIL", StringComparison.Ordinal))
+        {
+            throw new Core.Errors.SpectroFlowException("cannot copy a cursed file");
+        }
+
+        byte[] content = Encoding.UTF8.GetBytes(text.ToUpperInvariant() + options.Suffix);
+        string relative = input.RelativePath + ".out";
+        string full = Path.Combine(context.Run.OutputRoot, relative);
+        AtomicFile.WriteAllBytes(full, content);
+        return new WrittenFile(full, relative, content.Length, Convert.ToHexStringLower(SHA256.HashData(content)));
+    }
+}
+
+public sealed class RecipeCommandTests : IDisposable
+{
+    private const string Recipe = """
+        params:
+          suffix: "!"
+          delay: 0
+        inputs:
+          - id: songs
+            folder: in
+            glob: ["*.txt"]
+        steps:
+          - id: copy
+            use: copy
+            suffix: ${params.suffix}
+            delay_ms: ${params.delay}
+        outputs:
+          root: out
+        """;
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "sf-cli-" + Guid.NewGuid().ToString("N"));
+
+    public RecipeCommandTests()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "in"));
+        for (int i = 0; i < 6; i++)
+        {
+            File.WriteAllText(Path.Combine(_root, "in", $"s{i}.txt"), $"song {i}");
+        }
+
+        File.WriteAllText(RecipePath, Recipe);
+    }
+
+    private string RecipePath => Path.Combine(_root, "r.yaml");
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task Run_AllOk_Exits0_ThenResumeSkipsEverything()
+    {
+        CliResult first = await RunAsync("run", RecipePath);
+        first.ExitCode.Should().Be(0, first.Error);
+        first.Output.Should().Contain("copy: 6 done, 0 failed, 0 cancelled").And.Contain("0 items skipped");
+        File.Exists(Path.Combine(_root, "out", "manifest.jsonl")).Should().BeTrue();
+        File.Exists(Path.Combine(_root, "out", "run.log.jsonl")).Should().BeTrue();
+
+        CliResult second = await RunAsync("run", RecipePath);
+        second.ExitCode.Should().Be(0);
+        second.Output.Should().Contain("copy: 0 done").And.Contain("6 items skipped");
+
+        CliResult changed = await RunAsync("run", RecipePath, "--set", "suffix=?");
+        changed.Output.Should().Contain("copy: 6 done").And.Contain("0 items skipped");
+    }
+
+    [Fact]
+    public async Task Run_ItemFails_Exits1_AndPrintsTheErrorRecord()
+    {
+        File.WriteAllText(Path.Combine(_root, "in", "s3.txt"), "FAIL");
+
+        CliResult result = await RunAsync("run", RecipePath);
+
+        result.ExitCode.Should().Be(1);
+        result.Output.Should().Contain("copy: 5 done, 1 failed, 0 cancelled");
+        result.Output.Split('\n').Should().Contain(l => l.TrimEnd() == "copy: #3 s3.txt: cannot copy a cursed file");
+    }
+
+    [Fact]
+    public async Task Run_FailFast_Exits1()
+    {
+        File.WriteAllText(Path.Combine(_root, "in", "s0.txt"), "FAIL");
+
+        CliResult result = await RunAsync("run", RecipePath, "--fail-fast", "--set", "delay=50");
+
+        result.ExitCode.Should().Be(1);
+        result.Error.Should().Contain("--fail-fast");
+    }
+
+    [Fact]
+    public async Task Run_Cancelled_Exits130()
+    {
+        using var cts = new CancellationTokenSource();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        CopyBlock.Started[Path.Combine(_root, "in")] = started;
+
+        Task<int> run = CliApp.RunAsync(["run", RecipePath, "--set", "delay=20000"], output, error, CreateRegistry, cts.Token);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await cts.CancelAsync();
+        int exit = await run;
+
+        exit.Should().Be(130);
+        error.ToString().Should().Contain("cancelled");
+        output.ToString().Should().MatchRegex(@"copy: 0 done, 0 failed, [1-9]\d* cancelled");
+    }
+
+    [Fact]
+    public async Task Run_Shards_AreDisjointAndCoverEverything_ThenMerge()
+    {
+        var manifests = new List<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            CliResult shard = await RunAsync("run", RecipePath, "--shard", $"{i}/3");
+            shard.ExitCode.Should().Be(0, shard.Error);
+            manifests.Add(Path.Combine(_root, "out", $"manifest.shard-{i}-of-3.jsonl"));
+        }
+
+        Directory.GetFiles(Path.Combine(_root, "out"), "*.out").Should().HaveCount(6);
+        string merged = Path.Combine(_root, "out", "manifest.jsonl");
+        CliResult merge = await RunAsync(["merge-manifests", merged, .. manifests]);
+        merge.ExitCode.Should().Be(0, merge.Error);
+        merge.Output.Should().Contain("6 items");
+
+        CliResult duplicate = await RunAsync("merge-manifests", Path.Combine(_root, "x.jsonl"), manifests[0], manifests[0]);
+        duplicate.ExitCode.Should().Be(1);
+
+        CliResult resumed = await RunAsync("run", RecipePath);
+        resumed.Output.Should().Contain("6 items skipped");
+    }
+
+    [Theory]
+    [InlineData("1/1")]
+    [InlineData("x")]
+    public async Task Run_BadShard_Exits2(string shard) =>
+        (await RunAsync("run", RecipePath, "--shard", shard)).ExitCode.Should().Be(2);
+
+    [Fact]
+    public async Task Run_DryRun_RunsNothing()
+    {
+        CliResult result = await RunAsync("run", RecipePath, "--dry-run");
+        result.ExitCode.Should().Be(0);
+        result.Output.Should().Contain("dry run");
+        Directory.Exists(Path.Combine(_root, "out")).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Validate_InvalidRecipe_ListsEveryProblemAndExits2()
+    {
+        File.WriteAllText(RecipePath, """
+            inputs:
+              - id: songs
+                folder: in
+                bogus: 1
+            steps:
+              - id: x
+                use: nope
+            """);
+
+        CliResult result = await RunAsync("validate", RecipePath);
+
+        result.ExitCode.Should().Be(2);
+        string[] lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(2);
+        lines.Should().OnlyContain(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"r\.yaml:\d+:\d+: .+"));
+        lines[0].Should().Contain(":4:5: unknown option 'bogus'");
+        lines[1].Should().Contain(":7:10: unknown block 'nope'");
+    }
+
+    [Fact]
+    public async Task Validate_ValidRecipe_Exits0() =>
+        (await RunAsync("validate", RecipePath)).ExitCode.Should().Be(0);
+
+    [Fact]
+    public async Task Run_InvalidRecipe_Exits2() =>
+        (await RunAsync("run", RecipePath, "--set", "nonsense")).ExitCode.Should().Be(2);
+
+    [Fact]
+    public async Task Graph_PrintsTextAndDot()
+    {
+        CliResult text = await RunAsync("graph", RecipePath);
+        text.ExitCode.Should().Be(0);
+        text.Output.Should().Contain("copy [copy, ").And.Contain("<- songs");
+
+        CliResult dot = await RunAsync("graph", RecipePath, "--dot");
+        dot.Output.Should().StartWith("digraph recipe {").And.Contain("\"songs\" -> \"copy\";");
+    }
+
+    [Fact]
+    public async Task Blocks_ListsOptionsWithDefaults()
+    {
+        CliResult result = await RunAsync("blocks");
+        result.ExitCode.Should().Be(0);
+        result.Output.Should().Contain("copy (transform, cpu, SourceFile -> WrittenFile): Copies files.")
+            .And.Contain("  suffix: text, default \"!\"")
+            .And.Contain("  folder: text, required");
+    }
+
+    [Fact]
+    public async Task Schema_PrintsJsonSchema()
+    {
+        CliResult result = await RunAsync("schema");
+        result.ExitCode.Should().Be(0);
+        using var document = System.Text.Json.JsonDocument.Parse(result.Output);
+        document.RootElement.GetProperty("$schema").GetString().Should().Contain("json-schema.org");
+    }
+
+    [Fact]
+    public async Task LiveProgress_RunsThePlanAndReturnsTheReport()
+    {
+        Engine.Recipes.RunPlan plan = new Engine.Recipes.RecipeLoader(CreateRegistry()).LoadFile(RecipePath);
+
+        Engine.Running.RunReport report = await Commands.LiveProgress.RunAsync(plan, new Engine.Running.RunOptions(), new Engine.Running.RecipeRunner(), CancellationToken.None);
+
+        report.Succeeded.Should().BeTrue();
+        report.Steps["copy"].Succeeded.Should().Be(6);
+    }
+
+    private static BlockRegistry CreateRegistry() => new BlockRegistry()
+        .AddEngineBlocks()
+        .Add("copy", (CopyOptions o, BlockServices _) => new CopyBlock(o), "Copies files.");
+
+    private static async Task<CliResult> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int exitCode = await CliApp.RunAsync(args, output, error, CreateRegistry, CancellationToken.None);
+        return new CliResult(exitCode, output.ToString(), error.ToString());
+    }
+}
