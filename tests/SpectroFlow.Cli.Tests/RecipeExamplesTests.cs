@@ -28,4 +28,24 @@ public class RecipeExamplesTests
             all.Should().Contain($"use: {block}", $"an example recipe should show the '{block}' block");
         }
     }
+
+    [Fact]
+    public async Task Validate_UnknownAndOutOfRangeOptionsInOneStep_ReportsBothWithLineAndColumn()
+    {
+        string recipe = Path.Combine(Path.GetTempPath(), $"spectroflow-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(recipe, "inputs:\n  - id: s\n    folder: .\nsteps:\n  - id: a\n    use: mel\n    n_mels: -3\n    bogus: 1\n");
+        try
+        {
+            CliResult result = await CliRunner.RunAsync("validate", recipe);
+
+            result.ExitCode.Should().Be(2);
+            string name = Path.GetFileName(recipe);
+            result.Output.Should().Contain($"{name}:7:5: option 'n_mels' of step 'a' number of frequencies -3 is outside 8..4096");
+            result.Output.Should().Contain($"{name}:8:5: unknown option 'bogus' for block 'mel' in step 'a'");
+        }
+        finally
+        {
+            File.Delete(recipe);
+        }
+    }
 }

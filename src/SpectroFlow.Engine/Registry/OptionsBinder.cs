@@ -60,15 +60,34 @@ internal static class OptionsBinder
             }
         }
 
-        if (errors.Count > before)
+        // Cross-field rules run even when some keys failed to bind, so one pass reports every problem; rules about
+        // a key that already has a binding error are not repeated.
+        var failedKeys = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = before; i < errors.Count; i++)
         {
-            return null;
+            if (errors[i].Key is { } failedKey)
+            {
+                failedKeys.Add(failedKey);
+            }
         }
 
         var validation = new ValidationErrors();
-        options.Validate(validation);
+        try
+        {
+            options.Validate(validation);
+        }
+        catch (Exception) when (failedKeys.Count > 0 || errors.Count > before)
+        {
+            // Partially bound options (a required key missing) may trip a rule; the binding errors already stand.
+        }
+
         foreach (ValidationError error in validation.Errors)
         {
+            if (error.Key is not null && failedKeys.Contains(error.Key))
+            {
+                continue;
+            }
+
             SourceLocation? at = error.Location ?? (error.Key is not null && seen.TryGetValue(error.Key, out SourceLocation keyAt) ? keyAt : stepLocation);
             string prefix = error.Key is not null ? $"option '{error.Key}' of step '{stepId}' " : $"step '{stepId}': ";
             errors.Add(error with { Message = prefix + error.Message, Location = at });
