@@ -47,6 +47,56 @@ public static class AtomicFile
         Write(path, stream => stream.Write(copy));
     }
 
+    /// <summary>
+    /// Deletes temporary files under <paramref name="directory"/> left by writers that were killed (their process no
+    /// longer runs), so an interrupted run leaves nothing behind once it is re-run. Files of live processes (another
+    /// shard writing into the same folder) are kept. Returns how many were deleted.
+    /// </summary>
+    public static int DeleteAbandonedTemporaries(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (!Directory.Exists(directory))
+        {
+            return 0;
+        }
+
+        int deleted = 0;
+        foreach (string path in Directory.EnumerateFiles(directory, "." + "*" + TemporarySuffix, SearchOption.AllDirectories))
+        {
+            // Name: .{target}.{pid}.{guid}.partial
+            string[] parts = Path.GetFileName(path).Split('.');
+            if (parts.Length >= 4 && int.TryParse(parts[^3], out int pid) && !IsRunning(pid))
+            {
+                TryDelete(path);
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     private static void TryDelete(string path)
     {
         try

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SpectroFlow.Core.Blocks;
+using SpectroFlow.Core.IO;
 using SpectroFlow.Engine.Graph;
 using SpectroFlow.Engine.Recipes;
 
@@ -42,6 +43,7 @@ public sealed class RecipeRunner
         Task progress = options.Progress is { } report ? ReportProgressAsync(state, report, options.ProgressInterval, stopwatch, progressStop.Token) : Task.CompletedTask;
         try
         {
+            AtomicFile.DeleteAbandonedTemporaries(plan.OutputRoot);
             tracker.Begin(plan);
             GraphBuilder.Start(nodes);
 
