@@ -46,7 +46,7 @@ internal sealed class CliContext
         {
             foreach (Core.Blocks.ValidationError problem in e.Errors)
             {
-                Error.WriteLine(OneLine(problem.ToString()));
+                Error.WriteLine(OneLine(problem.Location is null ? $"error: {problem.Message}" : problem.ToString()));
             }
 
             return ExitCodes.Usage;

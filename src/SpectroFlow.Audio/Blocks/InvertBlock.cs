@@ -28,10 +28,13 @@ public sealed class InvertOptions : IBlockOptions
     [Description("riffusion (normalise like Riffusion) or raw.")]
     public Levelling Levelling { get; init; } = Levelling.Riffusion;
 
-    /// <summary>Threads one item's Griffin-Lim may use (0 = every core); results do not depend on it.</summary>
+    /// <summary>
+    /// Threads one item's Griffin-Lim may use (0 = every core); results do not depend on it. Default 1: the step
+    /// already runs one item per core, and more threads per item would oversubscribe the CPU.
+    /// </summary>
     [Range(0, 1024)]
-    [Description("Threads per item (0 = every core); lower it when the step runs many items in parallel.")]
-    public int Threads { get; init; }
+    [Description("Threads per item (0 = every core; default 1 because the step already runs one item per core).")]
+    public int Threads { get; init; } = 1;
 
     /// <inheritdoc/>
     public void Validate(ValidationErrors errors)
