@@ -19,16 +19,8 @@ public enum AudioFileFormat
 }
 
 /// <summary>Options of <see cref="WriteAudioBlock"/>.</summary>
-public sealed class WriteAudioOptions : IBlockOptions
+public sealed class WriteAudioOptions : FileOutputOptions
 {
-    /// <summary>Folder under the output root.</summary>
-    [Description("Folder under the output root.")]
-    public OutputPath Folder { get; init; } = new(".");
-
-    /// <summary>File name template (see <see cref="OutputNaming"/>); the extension is added.</summary>
-    [Description("File name template over item metadata, e.g. {stem} or {source_stem}_{clip_index:00000}.")]
-    public string Name { get; init; } = OutputNaming.DefaultTemplate;
-
     /// <summary>File format.</summary>
     [Description("wav or mp3.")]
     public AudioFileFormat Format { get; init; } = AudioFileFormat.Wav;
@@ -44,14 +36,9 @@ public sealed class WriteAudioOptions : IBlockOptions
     public bool Float { get; init; }
 
     /// <inheritdoc/>
-    public void Validate(ValidationErrors errors)
+    public override void Validate(ValidationErrors errors)
     {
-        ArgumentNullException.ThrowIfNull(errors);
-        if (OutputNaming.CheckTemplate(Name) is { } problem)
-        {
-            errors.Add("name", $"name template {problem}");
-        }
-
+        base.Validate(errors);
         if (!AudioEncoder.Mp3Bitrates.Contains(Bitrate))
         {
             errors.Add("bitrate", $"bitrate {Bitrate} is not one of {string.Join(", ", AudioEncoder.Mp3Bitrates)}");

@@ -77,10 +77,10 @@ internal static class BenchCommand
         }
 
         // What the peer's bench times: read the WAV, mono mix, mel, image, write PNG; read PNG, invert, write WAV.
-        int AudioToImage(string wavPath, string pngPath)
+        int AudioToImage(string wavPath, string pngPath, SpectrogramConverter? with = null)
         {
             AudioClip audio = ChannelMixer.ToMono(Resampler.Resample(AudioDecoder.Decode(wavPath), p.SampleRate));
-            SpectrogramImage image = SpectrogramImageMapper.ToImage(converter.ToMel(audio, cancellationToken));
+            SpectrogramImage image = SpectrogramImageMapper.ToImage((with ?? converter).ToMel(audio, cancellationToken));
             SpectrogramPng.Write(pngPath, image);
             return image.Width;
         }
@@ -97,10 +97,7 @@ internal static class BenchCommand
         {
             SpectrogramConverter serial = new(p) { MaxDegreeOfParallelism = 1 };
             Parallel.ForEach(clips, new ParallelOptions { CancellationToken = cancellationToken }, clip =>
-            {
-                AudioClip audio = ChannelMixer.ToMono(Resampler.Resample(AudioDecoder.Decode(clip), p.SampleRate));
-                SpectrogramPng.Write(Path.Combine(scratch, "folder-" + Path.GetFileNameWithoutExtension(clip) + ".png"), SpectrogramImageMapper.ToImage(serial.ToMel(audio)));
-            });
+                AudioToImage(clip, Path.Combine(scratch, "folder-" + Path.GetFileNameWithoutExtension(clip) + ".png"), serial));
         });
 
         Dictionary<string, (double AudioToImage, double ImageToAudio)>? peer = null;

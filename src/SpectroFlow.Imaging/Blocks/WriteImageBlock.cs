@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using SpectroFlow.Core.Blocks;
 using SpectroFlow.Core.IO;
 using SpectroFlow.Core.Items;
@@ -6,25 +5,8 @@ using SpectroFlow.Core.Items;
 namespace SpectroFlow.Imaging.Blocks;
 
 /// <summary>Options of <see cref="WriteImageBlock"/>.</summary>
-public sealed class WriteImageOptions : IBlockOptions
+public sealed class WriteImageOptions : FileOutputOptions
 {
-    /// <summary>Folder under the output root.</summary>
-    [Description("Folder under the output root.")]
-    public OutputPath Folder { get; init; } = new(".");
-
-    /// <summary>File name template (see <see cref="OutputNaming"/>); ".png" is added.</summary>
-    [Description("File name template over item metadata, e.g. {stem} or {source_stem}_{clip_index:00000}.")]
-    public string Name { get; init; } = OutputNaming.DefaultTemplate;
-
-    /// <inheritdoc/>
-    public void Validate(ValidationErrors errors)
-    {
-        ArgumentNullException.ThrowIfNull(errors);
-        if (OutputNaming.CheckTemplate(Name) is { } problem)
-        {
-            errors.Add("name", $"name template {problem}");
-        }
-    }
 }
 
 /// <summary><c>write-image</c>: writes spectrogram images as PNG (with Riffusion EXIF) atomically under the output root.</summary>

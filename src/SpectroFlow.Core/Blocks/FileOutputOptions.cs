@@ -1,0 +1,29 @@
+using System.ComponentModel;
+using SpectroFlow.Core.IO;
+
+namespace SpectroFlow.Core.Blocks;
+
+/// <summary>
+/// The options every writer block shares: the folder under the output root and the file name template
+/// (see <see cref="OutputNaming"/>; the extension is added by the block).
+/// </summary>
+public abstract class FileOutputOptions : IBlockOptions
+{
+    /// <summary>Folder under the output root.</summary>
+    [Description("Folder under the output root.")]
+    public OutputPath Folder { get; init; } = new(".");
+
+    /// <summary>File name template over item metadata; the extension is added.</summary>
+    [Description("File name template over item metadata, e.g. {stem} or {source_stem}_{clip_index:00000}.")]
+    public string Name { get; init; } = OutputNaming.DefaultTemplate;
+
+    /// <summary>Checks the name template; writers with more options override this and call the base.</summary>
+    public virtual void Validate(ValidationErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (OutputNaming.CheckTemplate(Name) is { } problem)
+        {
+            errors.Add("name", $"name template {problem}");
+        }
+    }
+}
