@@ -144,6 +144,27 @@ public sealed class BlockModulesIntegrationTests
         }
     }
 
+    [Theory]
+    [InlineData("n_mels: 4", "n_mels", "number of frequencies 4 is outside 8..4096")]
+    [InlineData("power: 9", "power", "power for image 9 is outside (0, 4]")]
+    [InlineData("step_ms: 200", "step_ms", "window duration 100 ms must be at least the step size 200 ms (or frames would not overlap)")]
+    [InlineData("window_ms: 5", "window_ms", "window duration 5 ms must be at least the step size 10 ms (or frames would not overlap)")]
+    [InlineData("window_ms: 500", "window_ms", "padded duration 400 ms must be at least the window duration 500 ms")]
+    [InlineData("padded_ms: 50", "padded_ms", "padded duration 50 ms must be at least the window duration 100 ms")]
+    [InlineData("max_hz: 0", "max_hz", "frequency range 0..0 Hz is empty or negative")]
+    [InlineData("sample_rate: 8000", "sample_rate", "max frequency 10000 Hz is above the Nyquist frequency 4000 Hz")]
+    [InlineData("max_hz: 30000", "max_hz", "max frequency 30000 Hz is above the Nyquist frequency 22050 Hz")]
+    public void Recipe_BadMelOption_IsReportedAtThatOptionsLineAndColumnWithItsKey(string option, string key, string message)
+    {
+        string recipe = $"inputs:\n  - id: songs\n    folder: songs\nsteps:\n  - id: decode\n    use: decode\n  - id: mel\n    use: mel\n    preset: riffusion\n    {option}\n";
+
+        Action act = () => new RecipeLoader(CreateRegistry()).LoadText(recipe, "r.yaml", Path.GetTempPath());
+
+        Core.Blocks.ValidationError error = act.Should().Throw<RecipeException>().Which.Errors.Should().ContainSingle().Subject;
+        error.ToString().Should().Be($"r.yaml:10:5: option '{key}' of step 'mel' {message}");
+        error.Key.Should().Be(key);
+    }
+
     [Fact]
     public async Task Recipe_ResampleAndRgb_RunAndSchemaCoversEveryBlock()
     {

@@ -234,6 +234,58 @@ public sealed class RecipeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Include_ValidateGraphRun_UseTheIncludedParts_AndEditingThemInvalidatesResume()
+    {
+        string common = Path.Combine(_root, "common");
+        Directory.CreateDirectory(common);
+        string included = Path.Combine(common, "copy.yaml");
+        File.WriteAllText(included, """
+            params:
+              suffix: "!"
+            inputs:
+              - id: songs
+                folder: in
+                glob: ["*.txt"]
+            steps:
+              - id: copy
+                use: copy
+                suffix: ${params.suffix}
+            """);
+        File.WriteAllText(RecipePath, "include: common/copy.yaml\noutputs:\n  root: out\n");
+
+        CliResult validate = await RunAsync("validate", RecipePath);
+        CliResult graph = await RunAsync("graph", RecipePath);
+        CliResult first = await RunAsync("run", RecipePath);
+        CliResult resumed = await RunAsync("run", RecipePath);
+        File.WriteAllText(included, File.ReadAllText(included).Replace("suffix: \"!\"", "suffix: \"?\""));
+        CliResult afterEdit = await RunAsync("run", RecipePath);
+
+        validate.Output.Trim().Should().Be($"{RecipePath}: valid (2 steps; includes {included})");
+        graph.Output.Should().Contain("copy [copy, ").And.Contain("<- songs");
+        first.Output.Should().Contain("copy: 6 done");
+        resumed.Output.Should().Contain("copy: 0 done").And.Contain("6 items skipped");
+        afterEdit.Output.Should().Contain("copy: 6 done").And.Contain("0 items skipped");
+        File.ReadAllText(Path.Combine(_root, "out", "s0.txt.out")).Should().Be("SONG 0?");
+    }
+
+    [Fact]
+    public async Task Include_ErrorInIncludedFile_IsPrintedWithThatFilesPathLineAndColumn()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "common"));
+        File.WriteAllText(Path.Combine(_root, "common", "steps.yaml"), "steps:\n  - id: copy\n    use: copy\n    bogus: 1\n");
+        File.WriteAllText(RecipePath, "include: [common/steps.yaml, common/none.yaml]\ninputs:\n  - id: songs\n    folder: in\n");
+
+        CliResult missing = await RunAsync("validate", RecipePath);
+        File.WriteAllText(RecipePath, "include: [common/steps.yaml]\ninputs:\n  - id: songs\n    folder: in\n");
+        CliResult bad = await RunAsync("validate", RecipePath);
+
+        missing.ExitCode.Should().Be(2);
+        missing.Output.Trim().Should().Be($"{RecipePath}:1:30: included file 'common/none.yaml' not found");
+        bad.ExitCode.Should().Be(2);
+        bad.Output.Trim().Should().Be($"{Path.Combine(_root, "common", "steps.yaml")}:4:5: unknown option 'bogus' for block 'copy' in step 'copy'");
+    }
+
+    [Fact]
     public async Task Blocks_ListsOptionsWithDefaults()
     {
         CliResult result = await RunAsync("blocks");

@@ -31,6 +31,18 @@ public sealed class RecipeSchemaTests
     }
 
     [Fact]
+    public void Generate_TopLevel_AllowsIncludeAsPathOrListAndRequiresNoKey()
+    {
+        using JsonDocument document = JsonDocument.Parse(RecipeSchema.Generate(ToyRegistry.Create()));
+
+        JsonElement root = document.RootElement;
+        root.TryGetProperty("required", out _).Should().BeFalse("a file may hold only parts for other recipes to include");
+        JsonElement include = root.GetProperty("properties").GetProperty("include");
+        include.GetProperty("oneOf").EnumerateArray().Select(o => o.GetProperty("type").GetString()).Should().Equal("string", "array");
+        include.GetProperty("oneOf")[1].GetProperty("items").GetProperty("type").GetString().Should().Be("string");
+    }
+
+    [Fact]
     public void Add_NameNotKebabCase_Throws()
     {
         Action add = () => new BlockRegistry().Add("MelSpectrogram", (Core.Blocks.NoOptions _, Core.Blocks.BlockServices _) => new ToTextBlock(), "x");

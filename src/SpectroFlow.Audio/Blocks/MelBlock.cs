@@ -98,9 +98,9 @@ public sealed class MelOptions : IBlockOptions
     {
         ArgumentNullException.ThrowIfNull(errors);
         SpectrogramParams p = ToParams();
-        foreach (string problem in p.Validate())
+        foreach (SpectrogramProblem problem in p.Validate())
         {
-            errors.Add(KeyFor(problem), problem);
+            errors.Add(KeyFor(problem), problem.Message);
         }
 
         if (p.Stereo && p.Scale == IntensityScale.AbsoluteMaxVolume)
@@ -109,20 +109,30 @@ public sealed class MelOptions : IBlockOptions
         }
     }
 
-    private string KeyFor(string problem) => problem switch
+    /// <summary>
+    /// The option key to report <paramref name="problem"/> at: of the parameters it names, the first one this step sets
+    /// (the value the user wrote), else the first one (a preset value).
+    /// </summary>
+    private string KeyFor(SpectrogramProblem problem)
     {
-        _ when problem.StartsWith("sample rate", StringComparison.Ordinal) => "sample_rate",
-        _ when problem.StartsWith("step size", StringComparison.Ordinal) => "step_ms",
-        _ when problem.StartsWith("window duration", StringComparison.Ordinal) => WindowMs is null && StepMs is not null ? "step_ms" : "window_ms",
-        _ when problem.StartsWith("padded duration", StringComparison.Ordinal) => PaddedMs is null && WindowMs is not null ? "window_ms" : "padded_ms",
-        _ when problem.StartsWith("number of frequencies", StringComparison.Ordinal) => "n_mels",
-        _ when problem.StartsWith("frequency range", StringComparison.Ordinal) => MinHz is null && MaxHz is not null ? "max_hz" : "min_hz",
-        _ when problem.StartsWith("max frequency", StringComparison.Ordinal) => MaxHz is null && SampleRate is not null ? "sample_rate" : "max_hz",
-        _ when problem.StartsWith("power", StringComparison.Ordinal) => "power",
-        _ when problem.StartsWith("Griffin-Lim", StringComparison.Ordinal) => "iterations",
-        _ when problem.StartsWith("max volume", StringComparison.Ordinal) => "max_volume",
-        _ => SampleRate is not null ? "sample_rate" : "step_ms",
-    };
+        (string Key, bool IsSet) OptionFor(string parameter) => parameter switch
+        {
+            nameof(SpectrogramParams.SampleRate) => ("sample_rate", SampleRate is not null),
+            nameof(SpectrogramParams.StepSizeMs) => ("step_ms", StepMs is not null),
+            nameof(SpectrogramParams.WindowDurationMs) => ("window_ms", WindowMs is not null),
+            nameof(SpectrogramParams.PaddedDurationMs) => ("padded_ms", PaddedMs is not null),
+            nameof(SpectrogramParams.NumFrequencies) => ("n_mels", NMels is not null),
+            nameof(SpectrogramParams.MinFrequency) => ("min_hz", MinHz is not null),
+            nameof(SpectrogramParams.MaxFrequency) => ("max_hz", MaxHz is not null),
+            nameof(SpectrogramParams.PowerForImage) => ("power", Power is not null),
+            nameof(SpectrogramParams.GriffinLimIterations) => ("iterations", Iterations is not null),
+            nameof(SpectrogramParams.MaxVolume) => ("max_volume", MaxVolume is not null),
+            _ => ("preset", true),
+        };
+
+        List<(string Key, bool IsSet)> options = [.. problem.Parameters.Select(OptionFor)];
+        return options.FirstOrDefault(o => o.IsSet, options[0]).Key;
+    }
 }
 
 /// <summary>

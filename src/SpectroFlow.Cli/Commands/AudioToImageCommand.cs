@@ -41,10 +41,10 @@ internal static class AudioToImageCommand
             if (result.GetValue(nativeRate) && p.Scale == IntensityScale.PerImageMax)
             {
                 p = p with { SampleRate = audio.SampleRate };
-                IReadOnlyList<string> problems = p.Validate();
+                IReadOnlyList<SpectrogramProblem> problems = p.Validate();
                 if (problems.Count > 0)
                 {
-                    throw new UsageException($"{inputPath}: its sample rate {audio.SampleRate} Hz does not fit the parameters: {string.Join("; ", problems)}");
+                    throw new UsageException($"{inputPath}: its sample rate {audio.SampleRate} Hz does not fit the parameters: {SpectrogramProblem.Join(problems)}");
                 }
             }
 

@@ -88,10 +88,10 @@ internal sealed class SpectrogramOptions
             throw new UsageException("--stereo is not available with --preset chavinlo (grayscale images are mono)");
         }
 
-        IReadOnlyList<string> problems = p.Validate();
+        IReadOnlyList<SpectrogramProblem> problems = p.Validate();
         if (problems.Count > 0)
         {
-            throw new UsageException("invalid spectrogram parameters: " + string.Join("; ", problems));
+            throw new UsageException("invalid spectrogram parameters: " + SpectrogramProblem.Join(problems));
         }
 
         return p;

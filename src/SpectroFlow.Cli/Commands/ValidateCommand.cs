@@ -16,7 +16,8 @@ internal static class ValidateCommand
             try
             {
                 Engine.Recipes.RunPlan plan = recipe.Load(result, context.CreateRegistry());
-                context.Out.WriteLine($"{plan.File}: valid ({plan.Steps.Count} steps)");
+                string includes = plan.IncludedFiles.Count > 0 ? $"; includes {string.Join(", ", plan.IncludedFiles)}" : string.Empty;
+                context.Out.WriteLine($"{plan.File}: valid ({plan.Steps.Count} steps{includes})");
                 return Task.FromResult(ExitCodes.Success);
             }
             catch (RecipeException e)

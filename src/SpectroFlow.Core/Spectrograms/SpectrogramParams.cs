@@ -82,68 +82,70 @@ public sealed record SpectrogramParams
     /// <summary>Number of audio samples an image of <paramref name="width"/> columns decodes to: hop * (width - 1).</summary>
     public long SamplesFor(int width) => (long)HopLength * (width - 1);
 
-    /// <summary>Checks every field and returns all problems (empty when valid).</summary>
-    public IReadOnlyList<string> Validate()
+    /// <summary>Checks every field and returns all problems (empty when valid), each naming the properties it is about.</summary>
+    public IReadOnlyList<SpectrogramProblem> Validate()
     {
-        var problems = new List<string>();
+        var problems = new List<SpectrogramProblem>();
+        void Add(string message, params string[] parameters) => problems.Add(new SpectrogramProblem(parameters, message));
+
         if (SampleRate is < 1000 or > 384000)
         {
-            problems.Add($"sample rate {SampleRate} Hz is outside 1000..384000");
+            Add($"sample rate {SampleRate} Hz is outside 1000..384000", nameof(SampleRate));
         }
 
         if (StepSizeMs <= 0)
         {
-            problems.Add($"step size {StepSizeMs} ms must be positive");
+            Add($"step size {StepSizeMs} ms must be positive", nameof(StepSizeMs));
         }
 
         if (WindowDurationMs <= 0)
         {
-            problems.Add($"window duration {WindowDurationMs} ms must be positive");
+            Add($"window duration {WindowDurationMs} ms must be positive", nameof(WindowDurationMs));
         }
 
         if (WindowDurationMs < StepSizeMs)
         {
-            problems.Add($"window duration {WindowDurationMs} ms must be at least the step size {StepSizeMs} ms (or frames would not overlap)");
+            Add($"window duration {WindowDurationMs} ms must be at least the step size {StepSizeMs} ms (or frames would not overlap)", nameof(WindowDurationMs), nameof(StepSizeMs));
         }
 
         if (PaddedDurationMs < WindowDurationMs)
         {
-            problems.Add($"padded duration {PaddedDurationMs} ms must be at least the window duration {WindowDurationMs} ms");
+            Add($"padded duration {PaddedDurationMs} ms must be at least the window duration {WindowDurationMs} ms", nameof(PaddedDurationMs), nameof(WindowDurationMs));
         }
 
         if (NumFrequencies is < 8 or > 4096)
         {
-            problems.Add($"number of frequencies {NumFrequencies} is outside 8..4096");
+            Add($"number of frequencies {NumFrequencies} is outside 8..4096", nameof(NumFrequencies));
         }
 
         if (MinFrequency < 0 || MinFrequency >= MaxFrequency)
         {
-            problems.Add($"frequency range {MinFrequency}..{MaxFrequency} Hz is empty or negative");
+            Add($"frequency range {MinFrequency}..{MaxFrequency} Hz is empty or negative", nameof(MinFrequency), nameof(MaxFrequency));
         }
 
         if (MaxFrequency > SampleRate / 2)
         {
-            problems.Add($"max frequency {MaxFrequency} Hz is above the Nyquist frequency {SampleRate / 2} Hz");
+            Add($"max frequency {MaxFrequency} Hz is above the Nyquist frequency {SampleRate / 2} Hz", nameof(MaxFrequency), nameof(SampleRate));
         }
 
         if (!(PowerForImage > 0 && PowerForImage <= 4))
         {
-            problems.Add($"power for image {PowerForImage.ToString(CultureInfo.InvariantCulture)} is outside (0, 4]");
+            Add($"power for image {PowerForImage.ToString(CultureInfo.InvariantCulture)} is outside (0, 4]", nameof(PowerForImage));
         }
 
         if (GriffinLimIterations is < 0 or > 10000)
         {
-            problems.Add($"Griffin-Lim iterations {GriffinLimIterations} is outside 0..10000");
+            Add($"Griffin-Lim iterations {GriffinLimIterations} is outside 0..10000", nameof(GriffinLimIterations));
         }
 
         if (!(MaxVolume > 0))
         {
-            problems.Add($"max volume {MaxVolume.ToString(CultureInfo.InvariantCulture)} must be positive");
+            Add($"max volume {MaxVolume.ToString(CultureInfo.InvariantCulture)} must be positive", nameof(MaxVolume));
         }
 
         if (problems.Count == 0 && (HopLength < 1 || WindowLength < 2 || FftSize < WindowLength))
         {
-            problems.Add($"the durations give hop {HopLength}, window {WindowLength} and FFT {FftSize} samples at {SampleRate} Hz");
+            Add($"the durations give hop {HopLength}, window {WindowLength} and FFT {FftSize} samples at {SampleRate} Hz", nameof(SampleRate), nameof(StepSizeMs), nameof(WindowDurationMs), nameof(PaddedDurationMs));
         }
 
         return problems;
@@ -152,10 +154,10 @@ public sealed record SpectrogramParams
     /// <summary>Throws <see cref="ArgumentException"/> listing every problem if the parameters are invalid.</summary>
     public SpectrogramParams EnsureValid()
     {
-        IReadOnlyList<string> problems = Validate();
+        IReadOnlyList<SpectrogramProblem> problems = Validate();
         if (problems.Count > 0)
         {
-            throw new ArgumentException("invalid spectrogram parameters: " + string.Join("; ", problems));
+            throw new ArgumentException("invalid spectrogram parameters: " + SpectrogramProblem.Join(problems));
         }
 
         return this;
@@ -163,4 +165,19 @@ public sealed record SpectrogramParams
 
     // Python: int(ms / 1000.0 * sr), evaluated in double and truncated (0.4 * 44100 = 17640.000000000004).
     private int MsToSamples(int ms) => (int)(ms / 1000.0 * SampleRate);
+}
+
+/// <summary>One problem found by <see cref="SpectrogramParams.Validate"/>.</summary>
+/// <param name="Parameters">
+/// The <see cref="SpectrogramParams"/> properties the rule is about (<c>nameof</c> names), the one it checks first; a
+/// rule comparing two values (window shorter than the step) names both, so a caller can blame the one a user changed.
+/// </param>
+/// <param name="Message">One line describing the problem.</param>
+public sealed record SpectrogramProblem(IReadOnlyList<string> Parameters, string Message)
+{
+    /// <summary>The messages of <paramref name="problems"/>, separated by "; ".</summary>
+    public static string Join(IEnumerable<SpectrogramProblem> problems) => string.Join("; ", problems.Select(p => p.Message));
+
+    /// <inheritdoc/>
+    public override string ToString() => Message;
 }

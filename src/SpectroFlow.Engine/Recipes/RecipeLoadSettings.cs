@@ -3,17 +3,20 @@ namespace SpectroFlow.Engine.Recipes;
 /// <summary>Limits and inputs of recipe loading. The defaults are safe for untrusted files.</summary>
 public sealed record RecipeLoadSettings
 {
-    /// <summary>Largest recipe file accepted, in bytes (default 1 MiB).</summary>
+    /// <summary>Largest recipe accepted, in bytes, the recipe and every file it includes together (default 1 MiB).</summary>
     public long MaxBytes { get; init; } = 1 << 20;
 
     /// <summary>Deepest nesting of mappings and sequences accepted (default 32).</summary>
     public int MaxDepth { get; init; } = 32;
 
-    /// <summary>Most <c>*alias</c> references accepted (default 16).</summary>
+    /// <summary>Most <c>*alias</c> references accepted, in the recipe and its includes together (default 16).</summary>
     public int MaxAliases { get; init; } = 16;
 
-    /// <summary>Most nodes once every alias is expanded (default 10,000): stops "billion laughs" documents.</summary>
+    /// <summary>Most nodes once every alias is expanded, in the recipe and its includes together (default 10,000): stops "billion laughs" documents.</summary>
     public int MaxNodes { get; init; } = 10_000;
+
+    /// <summary>Most files a recipe may include, directly or through other includes (default 32).</summary>
+    public int MaxIncludes { get; init; } = 32;
 
     /// <summary>Longest scalar accepted, in characters (default 64 KiB).</summary>
     public int MaxScalarLength { get; init; } = 64 * 1024;

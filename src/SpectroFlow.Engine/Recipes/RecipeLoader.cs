@@ -26,72 +26,56 @@ public sealed class RecipeLoader
         _settings = settings ?? new RecipeLoadSettings();
     }
 
-    /// <summary>Loads <paramref name="path"/>; relative paths in it are resolved against its folder.</summary>
+    /// <summary>
+    /// Loads <paramref name="path"/> and the files it includes; relative paths in them (inputs, <c>outputs.root</c>) are
+    /// resolved against the folder of <paramref name="path"/>.
+    /// </summary>
     /// <exception cref="RecipeException">The recipe cannot run; the message lists every problem.</exception>
     public RunPlan LoadFile(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        YamlNode root = SafeYamlReader.ReadFile(path, path, _settings);
-        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        return Compile(root, path, folder);
+        var budget = new YamlBudget();
+        YamlNode root = SafeYamlReader.ReadFile(path, path, _settings, budget);
+        string fullPath = Path.GetFullPath(path);
+        return Compile(root, path, fullPath, Path.GetDirectoryName(fullPath)!, budget);
     }
 
-    /// <summary>Loads recipe text; <paramref name="displayName"/> prefixes messages, <paramref name="baseDirectory"/> anchors relative paths.</summary>
+    /// <summary>
+    /// Loads recipe text; <paramref name="displayName"/> prefixes messages, <paramref name="baseDirectory"/> anchors relative
+    /// paths (includes among them).
+    /// </summary>
     /// <exception cref="RecipeException">The recipe cannot run; the message lists every problem.</exception>
     public RunPlan LoadText(string text, string displayName = "recipe.yaml", string? baseDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        YamlNode root = SafeYamlReader.ReadText(text, displayName, _settings);
-        return Compile(root, displayName, Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory()));
+        var budget = new YamlBudget();
+        YamlNode root = SafeYamlReader.ReadText(text, displayName, _settings, budget);
+        string folder = Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory());
+        return Compile(root, displayName, Path.Combine(folder, Path.GetFileName(displayName)), folder, budget);
     }
 
-    private RunPlan Compile(YamlNode root, string file, string folder)
+    private RunPlan Compile(YamlNode root, string file, string fullPath, string folder, YamlBudget budget)
     {
+        // The recipe is last in merge order: includes come first, so later files override earlier ones.
+        IReadOnlyList<RecipeDocument> documents = RecipeIncludes.Resolve(root, file, fullPath, folder, _settings, budget);
+        RecipeDocument recipe = documents[^1];
         var errors = new List<ValidationError>();
-        SourceLocation At(YamlNode node) => SafeYamlReader.Location(file, node.Start);
-
-        if (root is not YamlMappingNode top)
+        foreach (RecipeDocument document in documents)
         {
-            throw new RecipeException([new ValidationError("a recipe is a mapping with inputs, steps and outputs", At(root))]);
-        }
-
-        foreach ((YamlNode key, _) in top.Children)
-        {
-            string name = (key as YamlScalarNode)?.Value ?? string.Empty;
-            if (!RecipeKeys.TopLevel.Contains(name))
-            {
-                errors.Add(new ValidationError($"unknown recipe key '{name}'{Names.DidYouMean(name, RecipeKeys.TopLevel)}", At(key)));
-            }
-        }
-
-        // 1. params (environment only), then --set overrides, then everything else (environment + params).
-        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-        var brokenParameters = new HashSet<string>(StringComparer.Ordinal);
-        YamlNode? paramsNode = Get(top, "params");
-        if (paramsNode is YamlMappingNode paramsMap)
-        {
-            foreach ((YamlNode key, YamlNode value) in paramsMap.Children)
+            foreach ((YamlNode key, _) in document.Root.Children)
             {
                 string name = (key as YamlScalarNode)?.Value ?? string.Empty;
-                if (value is YamlScalarNode scalar)
+                if (!RecipeKeys.TopLevel.Contains(name))
                 {
-                    int before = errors.Count;
-                    parameters[name] = Interpolator.Expand(scalar.Value ?? string.Empty, At(value), _settings.Environment, null, errors);
-                    if (errors.Count > before)
-                    {
-                        brokenParameters.Add(name);
-                    }
-                }
-                else
-                {
-                    errors.Add(new ValidationError($"parameter '{name}' must be a single value", At(value)));
+                    errors.Add(new ValidationError($"unknown recipe key '{name}'{Names.DidYouMean(name, RecipeKeys.TopLevel)}", document.At(key)));
                 }
             }
         }
-        else if (paramsNode is not null)
-        {
-            errors.Add(new ValidationError("'params' must be a mapping of names to values", At(paramsNode)));
-        }
+
+        // 1. params (environment only; a later file overrides by name), then --set overrides, then everything else
+        //    (environment + params) in every file.
+        var brokenParameters = new HashSet<string>(StringComparer.Ordinal);
+        Dictionary<string, string> parameters = ReadParameters(documents, brokenParameters, errors);
 
         string? seedOverride = null;
         foreach ((string key, string value) in _settings.Overrides)
@@ -113,12 +97,24 @@ public sealed class RecipeLoader
         }
 
         var broken = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
-        InterpolateTree(top, paramsNode, file, parameters, brokenParameters, errors, new HashSet<YamlNode>(ReferenceEqualityComparer.Instance), broken);
+        var visited = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
+        foreach (RecipeDocument document in documents)
+        {
+            foreach ((YamlNode key, YamlNode value) in document.Root.Children)
+            {
+                if (key is YamlScalarNode { Value: not ("params" or "include") })
+                {
+                    InterpolateTree(value, document.File, parameters, brokenParameters, errors, visited, broken);
+                }
+            }
+        }
+
         errors.RemoveAll(e => e.Message == Interpolator.BrokenMarker);
 
-        // 2. seed
+        // 2. seed (the last file that sets it)
         ulong seed = 0;
-        YamlNode? seedNode = Get(top, "seed");
+        RecipeDocument? seedDocument = documents.LastOrDefault(d => d.Get("seed") is not null);
+        YamlNode? seedNode = seedDocument?.Get("seed");
         string? seedText = seedOverride ?? (seedNode as YamlScalarNode)?.Value;
         if (seedOverride is null && seedNode is not null && broken.Contains(seedNode))
         {
@@ -126,34 +122,44 @@ public sealed class RecipeLoader
         }
         else if (seedText is not null && !ulong.TryParse(seedText, NumberStyles.None, CultureInfo.InvariantCulture, out seed))
         {
-            errors.Add(new ValidationError($"seed must be a whole number from 0 to {ulong.MaxValue}, not '{seedText}'", seedOverride is null && seedNode is not null ? At(seedNode) : null));
+            errors.Add(new ValidationError($"seed must be a whole number from 0 to {ulong.MaxValue}, not '{seedText}'", seedOverride is null && seedNode is not null ? seedDocument!.At(seedNode) : null));
         }
         else if (seedNode is not null and not YamlScalarNode)
         {
-            errors.Add(new ValidationError("seed must be a whole number", At(seedNode)));
+            errors.Add(new ValidationError("seed must be a whole number", seedDocument!.At(seedNode)));
         }
 
-        // 3. inputs and steps
+        // 3. inputs and steps: every file's inputs, then every file's steps, in merge order
         var specs = new List<StepSpec>();
-        ReadSteps(Get(top, "inputs"), "inputs", isSource: true, file, specs, errors, broken);
-        YamlNode? stepsNode = Get(top, "steps");
-        if (stepsNode is null)
+        foreach (RecipeDocument document in documents)
         {
-            errors.Add(new ValidationError("a recipe needs 'steps'", At(top)));
+            ReadSteps(document.Get("inputs"), "inputs", isSource: true, document.File, specs, errors, broken);
         }
 
-        ReadSteps(stepsNode, "steps", isSource: false, file, specs, errors, broken);
-        if (!specs.Any(s => s.IsSource) && Get(top, "inputs") is null)
+        foreach (RecipeDocument document in documents)
         {
-            errors.Add(new ValidationError("a recipe needs 'inputs'", At(top)));
+            ReadSteps(document.Get("steps"), "steps", isSource: false, document.File, specs, errors, broken);
         }
 
-        // 4. outputs
+        if (documents.All(d => d.Get("steps") is null))
+        {
+            errors.Add(new ValidationError("a recipe needs 'steps'", recipe.At(recipe.Root)));
+        }
+
+        if (!specs.Any(s => s.IsSource) && documents.All(d => d.Get("inputs") is null))
+        {
+            errors.Add(new ValidationError("a recipe needs 'inputs'", recipe.At(recipe.Root)));
+        }
+
+        // 4. outputs (each key from the last file that sets it)
         string outputRoot = Path.GetFullPath(Path.Combine(folder, "out"));
         var keep = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
-        if (Get(top, "outputs") is { } outputsNode)
+        foreach (RecipeDocument document in documents)
         {
-            ReadOutputs(outputsNode, file, folder, keep, errors, ref outputRoot);
+            if (document.Get("outputs") is { } outputsNode)
+            {
+                ReadOutputs(outputsNode, document.File, folder, keep, errors, ref outputRoot);
+            }
         }
 
         if (_settings.OutputRootOverride is { } overrideRoot)
@@ -222,7 +228,7 @@ public sealed class RecipeLoader
         errors.RemoveAll(e => e.Message == Interpolator.BrokenMarker);
         if (errors.Count > 0)
         {
-            throw new RecipeException([.. errors.OrderBy(e => e.Location?.Line ?? 0).ThenBy(e => e.Location?.Column ?? 0)]);
+            throw new RecipeException(InFileOrder(errors, documents));
         }
 
         var steps = ordered.Select(s => new PlannedStep(
@@ -234,7 +240,67 @@ public sealed class RecipeLoader
             s.Capacity ?? Math.Max(2, 2 * (s.Parallelism ?? s.Block!.DefaultParallelism)),
             keep.ContainsKey(s.Id),
             s.Location)).ToList();
-        return new RunPlan(file, seed, outputRoot, folder, parameters, steps);
+        return new RunPlan(file, seed, outputRoot, folder, parameters, steps, [.. documents.SkipLast(1).Select(d => d.File)]);
+    }
+
+    /// <summary>Problems without a location first, then by file (in merge order), line and column.</summary>
+    private static List<ValidationError> InFileOrder(List<ValidationError> errors, IReadOnlyList<RecipeDocument> documents)
+    {
+        var rank = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (RecipeDocument document in documents)
+        {
+            rank.TryAdd(document.File, rank.Count);
+        }
+
+        return [.. errors
+            .OrderBy(e => e.Location is { } at ? rank.GetValueOrDefault(at.File, rank.Count) : -1)
+            .ThenBy(e => e.Location?.Line ?? 0)
+            .ThenBy(e => e.Location?.Column ?? 0)];
+    }
+
+    /// <summary>
+    /// The value of every parameter, from the last file that declares it; only that declaration is interpolated (with
+    /// the environment), so a recipe can replace an included <c>${VAR:?message}</c> default.
+    /// </summary>
+    private Dictionary<string, string> ReadParameters(IReadOnlyList<RecipeDocument> documents, HashSet<string> brokenParameters, List<ValidationError> errors)
+    {
+        var declarations = new Dictionary<string, (RecipeDocument Document, YamlScalarNode Value)>(StringComparer.Ordinal);
+        foreach (RecipeDocument document in documents)
+        {
+            YamlNode? paramsNode = document.Get("params");
+            if (paramsNode is YamlMappingNode paramsMap)
+            {
+                foreach ((YamlNode key, YamlNode value) in paramsMap.Children)
+                {
+                    string name = (key as YamlScalarNode)?.Value ?? string.Empty;
+                    if (value is YamlScalarNode scalar)
+                    {
+                        declarations[name] = (document, scalar);
+                    }
+                    else
+                    {
+                        errors.Add(new ValidationError($"parameter '{name}' must be a single value", document.At(value)));
+                    }
+                }
+            }
+            else if (paramsNode is not null)
+            {
+                errors.Add(new ValidationError("'params' must be a mapping of names to values", document.At(paramsNode)));
+            }
+        }
+
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach ((string name, (RecipeDocument document, YamlScalarNode value)) in declarations)
+        {
+            int before = errors.Count;
+            parameters[name] = Interpolator.Expand(value.Value ?? string.Empty, document.At(value), _settings.Environment, null, errors);
+            if (errors.Count > before)
+            {
+                brokenParameters.Add(name);
+            }
+        }
+
+        return parameters;
     }
 
     private void ReadSteps(YamlNode? node, string section, bool isSource, string file, List<StepSpec> specs, List<ValidationError> errors, HashSet<YamlNode> broken)
@@ -375,6 +441,7 @@ public sealed class RecipeLoader
 
                     break;
                 case "keep":
+                    keep.Clear(); // a later file's keep replaces an earlier one's
                     IEnumerable<YamlNode> ids = value is YamlSequenceNode list ? list.Children : [value];
                     foreach (YamlNode id in ids)
                     {
@@ -439,9 +506,9 @@ public sealed class RecipeLoader
         return ordered;
     }
 
-    private void InterpolateTree(YamlNode node, YamlNode? skip, string file, Dictionary<string, string> parameters, HashSet<string> brokenParameters, List<ValidationError> errors, HashSet<YamlNode> visited, HashSet<YamlNode> broken)
+    private void InterpolateTree(YamlNode node, string file, Dictionary<string, string> parameters, HashSet<string> brokenParameters, List<ValidationError> errors, HashSet<YamlNode> visited, HashSet<YamlNode> broken)
     {
-        if (node == skip || !visited.Add(node))
+        if (!visited.Add(node))
         {
             return;
         }
@@ -460,22 +527,19 @@ public sealed class RecipeLoader
             case YamlSequenceNode sequence:
                 foreach (YamlNode child in sequence.Children)
                 {
-                    InterpolateTree(child, skip, file, parameters, brokenParameters, errors, visited, broken);
+                    InterpolateTree(child, file, parameters, brokenParameters, errors, visited, broken);
                 }
 
                 break;
             case YamlMappingNode mapping:
                 foreach ((_, YamlNode value) in mapping.Children)
                 {
-                    InterpolateTree(value, skip, file, parameters, brokenParameters, errors, visited, broken);
+                    InterpolateTree(value, file, parameters, brokenParameters, errors, visited, broken);
                 }
 
                 break;
         }
     }
-
-    private static YamlNode? Get(YamlMappingNode map, string key) =>
-        map.Children.FirstOrDefault(pair => pair.Key is YamlScalarNode s && s.Value == key).Value;
 
     private static string? Scalar(YamlNode node, string what, string file, List<ValidationError> errors)
     {

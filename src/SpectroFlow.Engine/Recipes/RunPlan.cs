@@ -6,9 +6,10 @@ namespace SpectroFlow.Engine.Recipes;
 /// <summary>A validated recipe, ready to run: steps in dependency order with bound options.</summary>
 public sealed class RunPlan
 {
-    internal RunPlan(string file, ulong seed, string outputRoot, string inputRoot, IReadOnlyDictionary<string, string> parameters, IReadOnlyList<PlannedStep> steps)
+    internal RunPlan(string file, ulong seed, string outputRoot, string inputRoot, IReadOnlyDictionary<string, string> parameters, IReadOnlyList<PlannedStep> steps, IReadOnlyList<string> includedFiles)
     {
         File = file;
+        IncludedFiles = includedFiles;
         Seed = seed;
         OutputRoot = outputRoot;
         InputRoot = inputRoot;
@@ -18,6 +19,9 @@ public sealed class RunPlan
 
     /// <summary>The recipe file as the user named it.</summary>
     public string File { get; }
+
+    /// <summary>The files the recipe includes, directly or through other includes, in merge order (named as in messages).</summary>
+    public IReadOnlyList<string> IncludedFiles { get; }
 
     /// <summary>The recipe seed (after <c>--set seed=…</c>).</summary>
     public ulong Seed { get; }

@@ -18,35 +18,32 @@ internal static partial class SafeYamlReader
         new[] { "str", "int", "float", "bool", "null", "seq", "map" }.Select(t => "tag:yaml.org,2002:" + t),
         StringComparer.Ordinal);
 
-    /// <summary>Reads and checks <paramref name="path"/>; the root node is returned (a mapping, checked by the caller).</summary>
-    public static YamlNode ReadFile(string path, string displayName, RecipeLoadSettings settings)
+    /// <summary>
+    /// Reads and checks <paramref name="path"/>; the root node is returned (a mapping, checked by the caller).
+    /// <paramref name="budget"/> carries the limits already used by the files read before it (includes).
+    /// </summary>
+    public static YamlNode ReadFile(string path, string displayName, RecipeLoadSettings settings, YamlBudget? budget = null)
     {
+        budget ??= new YamlBudget();
         var info = new FileInfo(path);
         if (!info.Exists)
         {
             throw new RecipeException($"{displayName}: recipe file not found");
         }
 
-        if (info.Length > settings.MaxBytes)
-        {
-            throw new RecipeException($"{displayName}: recipe is {info.Length} bytes, more than the limit of {settings.MaxBytes}");
-        }
-
-        return ReadText(File.ReadAllText(path), displayName, settings);
+        CheckSize(info.Length, "bytes", displayName, settings, budget);
+        return ReadText(File.ReadAllText(path), displayName, settings, budget);
     }
 
-    /// <summary>Checks and parses recipe text.</summary>
-    public static YamlNode ReadText(string text, string displayName, RecipeLoadSettings settings)
+    /// <summary>Checks and parses recipe text, counting it against <paramref name="budget"/>.</summary>
+    public static YamlNode ReadText(string text, string displayName, RecipeLoadSettings settings, YamlBudget? budget = null)
     {
-        if (text.Length > settings.MaxBytes)
-        {
-            throw new RecipeException($"{displayName}: recipe is {text.Length} characters, more than the limit of {settings.MaxBytes}");
-        }
-
+        budget ??= new YamlBudget();
+        CheckSize(text.Length, "characters", displayName, settings, budget);
         var errors = new List<ValidationError>();
         try
         {
-            Prescan(text, displayName, settings, errors);
+            Prescan(text, displayName, settings, budget, errors);
         }
         catch (YamlException ex)
         {
@@ -73,18 +70,33 @@ internal static partial class SafeYamlReader
             throw new RecipeException($"{displayName}: recipe is empty");
         }
 
+        budget.Size += text.Length;
+        budget.Files++;
         return stream.Documents[0].RootNode;
     }
 
     public static SourceLocation Location(string file, Mark mark) => new(file, mark.Line, mark.Column);
 
-    private static void Prescan(string text, string file, RecipeLoadSettings settings, List<ValidationError> errors)
+    private static void CheckSize(long size, string unit, string displayName, RecipeLoadSettings settings, YamlBudget budget)
+    {
+        if (budget.Files == 0 && size > settings.MaxBytes)
+        {
+            throw new RecipeException($"{displayName}: recipe is {size} {unit}, more than the limit of {settings.MaxBytes}");
+        }
+
+        if (budget.Size + size > settings.MaxBytes)
+        {
+            throw new RecipeException($"{displayName}: the recipe and its includes are {budget.Size + size} {unit}, more than the limit of {settings.MaxBytes}");
+        }
+    }
+
+    private static void Prescan(string text, string file, RecipeLoadSettings settings, YamlBudget budget, List<ValidationError> errors)
     {
         var parser = new Parser(new StringReader(text));
         SourceLocation last = new(file, 1, 1);
         try
         {
-            PrescanEvents(parser, file, settings, errors, ref last);
+            PrescanEvents(parser, file, settings, budget, errors, ref last);
         }
         catch (Exception ex) when (ex is not YamlException and (InvalidOperationException or ArgumentException or FormatException))
         {
@@ -93,13 +105,14 @@ internal static partial class SafeYamlReader
         }
     }
 
-    private static void PrescanEvents(Parser parser, string file, RecipeLoadSettings settings, List<ValidationError> errors, ref SourceLocation last)
+    private static void PrescanEvents(Parser parser, string file, RecipeLoadSettings settings, YamlBudget budget, List<ValidationError> errors, ref SourceLocation last)
     {
         var frames = new Stack<Frame>();
         var anchorSizes = new Dictionary<string, long>(StringComparer.Ordinal);
-        long total = 0;
-        int aliases = 0;
+        long total = budget.Nodes;
+        int aliases = budget.Aliases;
         int documents = 0;
+        string aliasScope = budget.Files == 0 ? string.Empty : " in the recipe and its includes";
         while (parser.MoveNext())
         {
             ParsingEvent current = parser.Current!;
@@ -140,7 +153,7 @@ internal static partial class SafeYamlReader
                     aliases++;
                     if (aliases > settings.MaxAliases)
                     {
-                        errors.Add(new ValidationError($"more than {settings.MaxAliases} aliases (*name); recipes do not need many", at));
+                        errors.Add(new ValidationError($"more than {settings.MaxAliases} aliases (*name){aliasScope}; recipes do not need many", at));
                         return;
                     }
 
@@ -175,10 +188,14 @@ internal static partial class SafeYamlReader
 
             if (total > settings.MaxNodes)
             {
-                errors.Add(new ValidationError($"recipe expands to more than {settings.MaxNodes} nodes once aliases are expanded", at));
+                string subject = budget.Files == 0 ? "recipe expands" : "the recipe and its includes expand";
+                errors.Add(new ValidationError($"{subject} to more than {settings.MaxNodes} nodes once aliases are expanded", at));
                 return;
             }
         }
+
+        budget.Nodes = total;
+        budget.Aliases = aliases;
     }
 
     private static bool CheckTag(NodeEvent node, SourceLocation at, List<ValidationError> errors)
@@ -225,4 +242,23 @@ internal static partial class SafeYamlReader
 
         public HashSet<string> Keys { get; } = new(StringComparer.Ordinal);
     }
+}
+
+/// <summary>
+/// What a recipe and the files it includes have used of the <see cref="RecipeLoadSettings"/> limits so far: one budget
+/// is shared by every file of a load, so includes cannot multiply the limits.
+/// </summary>
+internal sealed class YamlBudget
+{
+    /// <summary>Characters read so far.</summary>
+    public long Size { get; set; }
+
+    /// <summary>Nodes read so far, aliases expanded.</summary>
+    public long Nodes { get; set; }
+
+    /// <summary>Aliases read so far.</summary>
+    public int Aliases { get; set; }
+
+    /// <summary>Files read so far.</summary>
+    public int Files { get; set; }
 }

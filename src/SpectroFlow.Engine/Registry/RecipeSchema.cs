@@ -22,10 +22,24 @@ public static class RecipeSchema
             json.WriteString("title", "SpectroFlow recipe");
             json.WriteString("type", "object");
             json.WriteBoolean("additionalProperties", false);
-            json.WriteStartArray("required");
-            json.WriteStringValue("steps");
-            json.WriteEndArray();
             json.WriteStartObject("properties");
+
+            // No key is required: a file may hold only shared parts for others to include (the loader checks that the
+            // merged recipe has steps).
+            json.WriteStartObject("include");
+            json.WriteString("description", "Recipe files merged into this one (relative to this file's folder): params, inputs, steps and outputs.");
+            json.WriteStartArray("oneOf");
+            json.WriteStartObject();
+            json.WriteString("type", "string");
+            json.WriteEndObject();
+            json.WriteStartObject();
+            json.WriteString("type", "array");
+            json.WriteStartObject("items");
+            json.WriteString("type", "string");
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
 
             json.WriteStartObject("description");
             json.WriteString("type", "string");
