@@ -68,7 +68,7 @@ public sealed class RecipeIncludeTests : IDisposable
         ((AddOptions)plan.Steps[1].Options).Mode.Should().Be(ToyMode.Add);
         plan.Parameters.Should().BeEquivalentTo(new Dictionary<string, string> { ["amount"] = "5", ["mode"] = "add" });
         plan.Seed.Should().Be(3, "the included seed stands when the recipe sets none");
-        plan.OutputRoot.Should().Be(Path.Combine(_root, "shared-out"), "outputs.root comes from the include and is relative to the recipe");
+        plan.OutputRoot.Should().Be(Path.Combine(_root, "common", "shared-out"), "outputs.root comes from the include and is relative to it");
         plan.Steps.Where(s => s.Keep).Select(s => s.Id).Should().Equal(["text"], "the recipe's keep replaces the included one");
         plan.IncludedFiles.Should().Equal(Path.Combine("common", "base.yaml"));
         plan.Steps[1].Location.ToString().Should().Be(Path.Combine("common", "base.yaml") + ":10:5");
@@ -285,6 +285,51 @@ public sealed class RecipeIncludeTests : IDisposable
 
         again.Should().Be(before);
         after.Should().NotBe(before);
+    }
+
+    [Fact]
+    public async Task LoadText_InputFolderInIncludedFile_IsRelativeToThatFile()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "data"));
+        Write("data/a.wav", "x");
+        Write("data/b.wav", "y");
+        Write("common/data-input.yaml", """
+            inputs:
+              - id: files
+                folder: ../data
+            steps:
+              - id: text
+                use: file-text
+            outputs:
+              keep: [text]
+            """);
+
+        RunPlan plan = Load("include: common/data-input.yaml\n");
+        var folder = (Sources.FolderSourceOptions)plan.Steps[0].Options;
+        RunReport report = await new RecipeRunner().RunAsync(plan, new RunOptions(), CancellationToken.None);
+
+        folder.Folder.Value.Should().Be("data", "the fragment's ../data is stored relative to the recipe's folder");
+        report.Outputs["text"].OrderBy(i => i.Key, StringComparer.Ordinal).Select(i => i.Payload).Should().Equal("x", "y");
+    }
+
+    [Fact]
+    public void RecipeHash_IsTheSameWhenTheWholeProjectMoves()
+    {
+        Write("common/data-input.yaml", "inputs:\n  - id: files\n    folder: ../data\n");
+        const string recipe = "include: common/data-input.yaml\nsteps:\n  - id: text\n    use: file-text\n";
+        string here = RunManifest.RecipeHash(Load(recipe));
+
+        string moved = _root + "-moved";
+        Directory.Move(_root, moved);
+        try
+        {
+            string there = RunManifest.RecipeHash(new RecipeLoader(ToyRegistry.Create()).LoadText(recipe, "r.yaml", moved));
+            there.Should().Be(here);
+        }
+        finally
+        {
+            Directory.Move(moved, _root);
+        }
     }
 
     private RunPlan Load(string text, RecipeLoadSettings? settings = null) =>

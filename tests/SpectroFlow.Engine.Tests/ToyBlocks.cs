@@ -115,6 +115,12 @@ internal sealed class ToTextBlock : IBlock<int, string>
         ValueTask.FromResult(input.ToString(CultureInfo.InvariantCulture));
 }
 
+internal sealed class FileTextBlock : IBlock<SourceFile, string>
+{
+    public async ValueTask<string> ProcessAsync(SourceFile input, BlockContext context, CancellationToken cancellationToken) =>
+        await File.ReadAllTextAsync(input.FullPath, cancellationToken).ConfigureAwait(false);
+}
+
 /// <summary>Splits n into n children 0..n-1 (so 0 produces none).</summary>
 internal sealed class SplitBlock : IExpandingBlock<int, int>
 {
@@ -236,6 +242,7 @@ internal static class ToyRegistry
             .AddSource("count", (CountOptions o, BlockServices _) => new CountSource(o, probe), "Numbers 0..count-1.")
             .Add("add", (AddOptions o, BlockServices _) => new AddBlock(o, probe), "Adds amount.")
             .Add("to-text", (NoOptions _, BlockServices _) => new ToTextBlock(), "Formats a number.")
+            .Add("file-text", (NoOptions _, BlockServices _) => new FileTextBlock(), "Reads a file's text.")
             .Add("split", (NoOptions _, BlockServices _) => new SplitBlock(), "n → 0..n-1.")
             .Add("pair", (NoOptions _, BlockServices _) => new PairBlock(), "Pairs consecutive items.")
             .Add("time-out", (AddOptions o, BlockServices _) => new TimeoutBlock(o), "Times out on fail_on.")

@@ -7,7 +7,8 @@ namespace SpectroFlow.Engine.Recipes;
 /// <summary>One file of a recipe: the recipe itself or a file it includes, with the name its messages carry.</summary>
 /// <param name="File">The file as messages name it (the recipe as the user named it; includes relative to it).</param>
 /// <param name="Root">The file's top-level mapping.</param>
-internal sealed record RecipeDocument(string File, YamlMappingNode Root)
+/// <param name="Folder">The absolute folder of the file (relative <see cref="Core.Blocks.InputPath"/> options start there).</param>
+internal sealed record RecipeDocument(string File, YamlMappingNode Root, string Folder)
 {
     /// <summary>The value of top-level key <paramref name="key"/>, or null.</summary>
     public YamlNode? Get(string key) => Root.Children.FirstOrDefault(pair => pair.Key is YamlScalarNode s && s.Value == key).Value;
@@ -62,7 +63,7 @@ internal sealed class RecipeIncludes
             return;
         }
 
-        var document = new RecipeDocument(file, map);
+        var document = new RecipeDocument(file, map, folder);
         _chain.Add((fullPath, file));
         foreach (YamlScalarNode path in IncludedPaths(document))
         {

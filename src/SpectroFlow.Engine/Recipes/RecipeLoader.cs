@@ -27,8 +27,8 @@ public sealed class RecipeLoader
     }
 
     /// <summary>
-    /// Loads <paramref name="path"/> and the files it includes; relative paths in them (inputs, <c>outputs.root</c>) are
-    /// resolved against the folder of <paramref name="path"/>.
+    /// Loads <paramref name="path"/> and the files it includes; a relative path (an input folder, <c>outputs.root</c>,
+    /// <c>include:</c>) is resolved against the folder of the file that names it.
     /// </summary>
     /// <exception cref="RecipeException">The recipe cannot run; the message lists every problem.</exception>
     public RunPlan LoadFile(string path)
@@ -133,12 +133,12 @@ public sealed class RecipeLoader
         var specs = new List<StepSpec>();
         foreach (RecipeDocument document in documents)
         {
-            ReadSteps(document.Get("inputs"), "inputs", isSource: true, document.File, specs, errors, broken);
+            ReadSteps(document.Get("inputs"), "inputs", isSource: true, document, folder, specs, errors, broken);
         }
 
         foreach (RecipeDocument document in documents)
         {
-            ReadSteps(document.Get("steps"), "steps", isSource: false, document.File, specs, errors, broken);
+            ReadSteps(document.Get("steps"), "steps", isSource: false, document, folder, specs, errors, broken);
         }
 
         if (documents.All(d => d.Get("steps") is null))
@@ -158,7 +158,7 @@ public sealed class RecipeLoader
         {
             if (document.Get("outputs") is { } outputsNode)
             {
-                ReadOutputs(outputsNode, document.File, folder, keep, errors, ref outputRoot);
+                ReadOutputs(outputsNode, document.File, document.Folder, keep, errors, ref outputRoot);
             }
         }
 
@@ -303,8 +303,9 @@ public sealed class RecipeLoader
         return parameters;
     }
 
-    private void ReadSteps(YamlNode? node, string section, bool isSource, string file, List<StepSpec> specs, List<ValidationError> errors, HashSet<YamlNode> broken)
+    private void ReadSteps(YamlNode? node, string section, bool isSource, RecipeDocument document, string inputRoot, List<StepSpec> specs, List<ValidationError> errors, HashSet<YamlNode> broken)
     {
+        string file = document.File;
         SourceLocation At(YamlNode n) => SafeYamlReader.Location(file, n.Start);
         if (node is null)
         {
@@ -412,7 +413,7 @@ public sealed class RecipeLoader
             else
             {
                 spec.Block = block;
-                spec.Options = OptionsBinder.Bind(block, spec.Id, options, spec.Location, file, errors, broken);
+                spec.Options = OptionsBinder.Bind(block, spec.Id, options, spec.Location, new OptionsBinder.OptionPaths(file, document.Folder, inputRoot), errors, broken);
             }
 
             specs.Add(spec);

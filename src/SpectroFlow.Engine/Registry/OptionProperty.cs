@@ -28,6 +28,9 @@ public enum OptionKind
     /// <summary>A path relative to the output root (<see cref="OutputPath"/>).</summary>
     OutputPath,
 
+    /// <summary>A file or folder to read, relative to the recipe file that names it (<see cref="InputPath"/>).</summary>
+    InputPath,
+
     /// <summary>A list of strings (a YAML sequence, or one string).</summary>
     StringList,
 }
@@ -98,6 +101,7 @@ public sealed class OptionProperty
                 _ when type == typeof(double) || type == typeof(float) => OptionKind.Number,
                 _ when type == typeof(bool) => OptionKind.Boolean,
                 _ when type == typeof(OutputPath) => OptionKind.OutputPath,
+                _ when type == typeof(InputPath) => OptionKind.InputPath,
                 _ when type.IsEnum => OptionKind.Enum,
                 _ when type == typeof(string[]) || type == typeof(IReadOnlyList<string>) => OptionKind.StringList,
                 _ => throw new ArgumentException($"Option {optionsType.Name}.{property.Name} has type {type.Name}, which recipes cannot express.", nameof(optionsType)),

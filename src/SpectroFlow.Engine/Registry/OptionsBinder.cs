@@ -12,15 +12,19 @@ namespace SpectroFlow.Engine.Registry;
 /// </summary>
 internal static class OptionsBinder
 {
+    /// <summary>Where the options were written: the file as messages name it, its folder, and the run's input root.</summary>
+    public readonly record struct OptionPaths(string File, string FileFolder, string InputRoot);
+
     public static IBlockOptions? Bind(
         BlockDescriptor descriptor,
         string stepId,
         IReadOnlyList<KeyValuePair<YamlScalarNode, YamlNode>> entries,
         SourceLocation stepLocation,
-        string file,
+        OptionPaths paths,
         List<ValidationError> errors,
         IReadOnlySet<YamlNode> broken)
     {
+        string file = paths.File;
         var options = (IBlockOptions)Activator.CreateInstance(descriptor.OptionsType)!;
         int before = errors.Count;
         var seen = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
@@ -42,7 +46,7 @@ internal static class OptionsBinder
             {
                 errors.Add(new ValidationError(Interpolator.BrokenMarker, valueAt, key));
             }
-            else if (TryConvert(option, valueNode, out object? value, out string? problem))
+            else if (TryConvert(option, valueNode, paths, out object? value, out string? problem))
             {
                 option.Property.SetValue(options, value);
             }
@@ -96,7 +100,7 @@ internal static class OptionsBinder
         return errors.Count > before ? null : options;
     }
 
-    private static bool TryConvert(OptionProperty option, YamlNode node, out object? value, out string? problem)
+    private static bool TryConvert(OptionProperty option, YamlNode node, OptionPaths paths, out object? value, out string? problem)
     {
         value = null;
         problem = null;
@@ -142,6 +146,15 @@ internal static class OptionsBinder
                 }
 
                 value = new OutputPath(text.Replace('\\', '/'));
+                return true;
+            case OptionKind.InputPath:
+                if (text.Length == 0)
+                {
+                    problem = "must not be empty";
+                    return false;
+                }
+
+                value = InputPath.FromRecipe(text, paths.FileFolder, paths.InputRoot);
                 return true;
             case OptionKind.Boolean:
                 if (text is "true" or "false")
@@ -226,6 +239,7 @@ internal static class OptionsBinder
         OptionKind.Boolean => "true or false",
         OptionKind.Enum => "one of " + string.Join(", ", option.EnumValues),
         OptionKind.OutputPath => "a path under the output root",
+        OptionKind.InputPath => "a path",
         OptionKind.StringList => "a list of strings",
         _ => "a string",
     };

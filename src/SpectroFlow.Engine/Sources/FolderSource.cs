@@ -8,9 +8,9 @@ namespace SpectroFlow.Engine.Sources;
 /// <summary>Options of the <c>folder</c> input.</summary>
 public sealed class FolderSourceOptions : IBlockOptions
 {
-    /// <summary>The folder to read (relative paths are relative to the recipe's folder).</summary>
-    [Description("Folder to read; relative to the recipe's folder.")]
-    public required string Folder { get; init; }
+    /// <summary>The folder to read (a relative path starts at the folder of the recipe file that names it).</summary>
+    [Description("Folder to read; relative to the recipe file that names it.")]
+    public required InputPath Folder { get; init; }
 
     /// <summary>Globs of files to take, relative to the folder (default: every file).</summary>
     [Description("Globs relative to the folder: *, ?, ** and {a,b}.")]
@@ -25,11 +25,6 @@ public sealed class FolderSourceOptions : IBlockOptions
     public void Validate(ValidationErrors errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        if (string.IsNullOrWhiteSpace(Folder))
-        {
-            errors.Add("folder", "must not be empty");
-        }
-
         if (Glob.Count == 0 || Glob.Any(string.IsNullOrWhiteSpace))
         {
             errors.Add("glob", "must list at least one non-empty pattern");
@@ -58,7 +53,7 @@ public sealed class FolderSource : IItemSource<SourceFile>
     public async IAsyncEnumerable<WorkItem> ReadAsync(RunContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        string folder = Path.GetFullPath(Path.Combine(context.InputRoot, _options.Folder));
+        string folder = _options.Folder.Resolve(context.InputRoot);
         if (!Directory.Exists(folder))
         {
             throw new DirectoryNotFoundException($"input folder not found: {folder}");
