@@ -5,12 +5,13 @@ namespace SpectroFlow.Audio.Blocks;
 /// <summary>Registers the audio blocks.</summary>
 public static class AudioModule
 {
-    /// <summary>Adds decode, resample, slice, mel, invert and write-audio to <paramref name="catalog"/>.</summary>
+    /// <summary>Adds decode, decode-slices, resample, slice, mel, invert and write-audio to <paramref name="catalog"/>.</summary>
     public static IBlockCatalog Register(IBlockCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return catalog
-            .Add("decode", (DecodeOptions o, BlockServices s) => new DecodeBlock(), "Decodes an audio file (wav, mp3, ogg) into a clip.")
+            .Add("decode", (DecodeOptions o, BlockServices s) => new DecodeBlock(o), "Decodes an audio file (wav, mp3, ogg) into a clip.")
+            .Add("decode-slices", (DecodeSlicesOptions o, BlockServices s) => new DecodeSlicesBlock(o), "Decodes an audio file straight into fixed-length clips, streaming (bounded memory for files of any length).")
             .Add("resample", (ResampleOptions o, BlockServices s) => new ResampleBlock(o), "Changes a clip's sample rate and channel layout.")
             .Add("slice", (SliceOptions o, BlockServices s) => new SliceBlock(o), "Cuts a clip into fixed-length clips (5119 ms = 512 columns).")
             .Add("mel", (MelOptions o, BlockServices s) => new MelBlock(o), "Audio to a mel spectrogram (mixes and resamples to the parameters).")

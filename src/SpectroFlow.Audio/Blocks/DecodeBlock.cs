@@ -1,12 +1,27 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using SpectroFlow.Audio.Codecs;
 using SpectroFlow.Core.Blocks;
+using SpectroFlow.Core.Errors;
 using SpectroFlow.Core.Items;
 
 namespace SpectroFlow.Audio.Blocks;
 
-/// <summary>Options of <see cref="DecodeBlock"/> (none).</summary>
+/// <summary>Options of <see cref="DecodeBlock"/>.</summary>
 public sealed class DecodeOptions : IBlockOptions
 {
+    /// <summary>The default <see cref="MaxMinutes"/>: half an hour (about 635 MB of stereo 44.1 kHz floats).</summary>
+    public const double DefaultMaxMinutes = 30;
+
+    /// <summary>
+    /// The longest file decoded whole, in minutes; longer files fail (a whole file is held in memory, so this bounds the
+    /// memory of a run; <c>decode-slices</c> cuts files of any length with bounded memory).
+    /// </summary>
+    [Range(0.01, 1440)]
+    [Description("Longest file decoded whole, in minutes (longer files fail; decode-slices cuts files of any length).")]
+    public double MaxMinutes { get; init; } = DefaultMaxMinutes;
+
     /// <inheritdoc/>
     public void Validate(ValidationErrors errors)
     {
@@ -15,9 +30,11 @@ public sealed class DecodeOptions : IBlockOptions
 
 /// <summary>
 /// <c>decode</c>: reads an audio file (wav, mp3, ogg…) into an <see cref="AudioClip"/>. Adds metadata
-/// <c>source_path</c>, <c>duration_seconds</c>, <c>sample_rate</c> and <c>channels</c>.
+/// <c>source_path</c>, <c>duration_seconds</c>, <c>sample_rate</c> and <c>channels</c>. Files longer than
+/// <see cref="DecodeOptions.MaxMinutes"/> fail without being decoded whole.
 /// </summary>
-public sealed class DecodeBlock : IBlock<SourceFile, AudioClip>
+/// <param name="options">The block's options.</param>
+public sealed class DecodeBlock(DecodeOptions options) : IBlock<SourceFile, AudioClip>
 {
     /// <summary>Metadata key of the decoded sample rate (long, Hz).</summary>
     public const string SampleRateKey = "sample_rate";
@@ -25,17 +42,51 @@ public sealed class DecodeBlock : IBlock<SourceFile, AudioClip>
     /// <summary>Metadata key of the decoded channel count (long).</summary>
     public const string ChannelsKey = "channels";
 
+    /// <summary>Creates the block with the default options.</summary>
+    public DecodeBlock()
+        : this(new DecodeOptions())
+    {
+    }
+
     /// <inheritdoc/>
     public ValueTask<AudioClip> ProcessAsync(SourceFile input, BlockContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
-        AudioClip clip = BlockFailure.Run(context, () => AudioDecoder.Decode(input.FullPath));
-        context.OutputMetadata[WorkItem.Keys.SourcePath] = input.FullPath;
+        AudioClip clip = BlockFailure.Run(context, () => Decode(input.FullPath, context.Item.Key));
+        AddSourceMetadata(context.OutputMetadata, input.FullPath, clip.SampleRate, clip.ChannelCount);
         context.OutputMetadata[WorkItem.Keys.DurationSeconds] = clip.DurationSeconds;
-        context.OutputMetadata[SampleRateKey] = (long)clip.SampleRate;
-        context.OutputMetadata[ChannelsKey] = (long)clip.ChannelCount;
         return ValueTask.FromResult(clip);
+    }
+
+    /// <summary>Adds what decoding tells about the source: <c>source_path</c>, <c>sample_rate</c> and <c>channels</c>.</summary>
+    internal static void AddSourceMetadata(IDictionary<string, object> metadata, string sourcePath, int sampleRate, int channels)
+    {
+        metadata[WorkItem.Keys.SourcePath] = sourcePath;
+        metadata[SampleRateKey] = (long)sampleRate;
+        metadata[ChannelsKey] = (long)channels;
+    }
+
+    private AudioClip Decode(string path, string itemKey)
+    {
+        using AudioStreamReader reader = AudioDecoder.Open(path);
+        long frameLimit = (long)(options.MaxMinutes * 60 * reader.SampleRate);
+        if (reader.TotalFrames is long total && total > frameLimit)
+        {
+            throw TooLong(itemKey, total / (reader.SampleRate * 60.0));
+        }
+
+        return AudioDecoder.ReadToEnd(reader, AudioDecodeOptions.Default.MaxSamples, frameLimit) ?? throw TooLong(itemKey, null);
+    }
+
+    private InvalidAudioException TooLong(string itemKey, double? minutes)
+    {
+        string length = minutes is { } known
+            ? string.Create(CultureInfo.InvariantCulture, $"{known:0.0} min of audio is")
+            : "the audio is";
+        return new InvalidAudioException(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{itemKey}: {length} longer than decode's max_minutes ({options.MaxMinutes}); use decode-slices to cut long files with bounded memory, or raise max_minutes"));
     }
 }

@@ -8,8 +8,8 @@ using SpectroFlow.Core.Items;
 
 namespace SpectroFlow.Audio.Blocks;
 
-/// <summary>Options of <see cref="SliceBlock"/>.</summary>
-public sealed class SliceOptions : IBlockOptions
+/// <summary>Options of <see cref="SliceBlock"/> (and, through <see cref="DecodeSlicesOptions"/>, of <c>decode-slices</c>).</summary>
+public class SliceOptions : IBlockOptions
 {
     /// <summary>Clip duration in milliseconds (5119 ms = 512 image columns at 44.1 kHz).</summary>
     [Range(1, 3_600_000)]
@@ -39,12 +39,26 @@ public sealed class SliceBlock(SliceOptions options) : IExpandingBlock<AudioClip
     public const string EndMsKey = "end_ms";
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<ItemOutput<AudioClip>> ExpandAsync(AudioClip input, BlockContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<ItemOutput<AudioClip>> ExpandAsync(AudioClip input, BlockContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
         string stem = Path.GetFileNameWithoutExtension(context.Item.GetMetadata(WorkItem.Keys.SourcePath, context.Item.Key.Split('#')[0]));
-        IEnumerator<AudioClip> clips = BlockFailure.Run(context, () => ClipSlicer.Slice(input, options.ClipMs, options.Last, stem).GetEnumerator());
+        return EmitClipsAsync(() => ClipSlicer.Slice(input, options.ClipMs, options.Last, stem), input.SampleRate, null, context, cancellationToken);
+    }
+
+    /// <summary>
+    /// Yields the clips of <paramref name="slice"/> as children keyed by their index, with the clip metadata (after
+    /// <paramref name="sharedMetadata"/>, which the clip keys override). Any failure becomes a one-line error naming the item.
+    /// </summary>
+    internal static async IAsyncEnumerable<ItemOutput<AudioClip>> EmitClipsAsync(
+        Func<IEnumerable<AudioClip>> slice,
+        int sampleRate,
+        IReadOnlyDictionary<string, object>? sharedMetadata,
+        BlockContext context,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        IEnumerator<AudioClip> clips = BlockFailure.Run(context, () => slice().GetEnumerator());
         using (clips)
         {
             long index = 0;
@@ -58,16 +72,16 @@ public sealed class SliceBlock(SliceOptions options) : IExpandingBlock<AudioClip
                 }
 
                 AudioClip clip = clips.Current;
-                double startMs = startFrame * 1000.0 / input.SampleRate;
-                double endMs = (startFrame + clip.Frames) * 1000.0 / input.SampleRate;
-                var metadata = new Dictionary<string, object>(StringComparer.Ordinal)
-                {
-                    [WorkItem.Keys.ClipIndex] = index,
-                    [StartMsKey] = startMs,
-                    [EndMsKey] = endMs,
-                    [WorkItem.Keys.StartSeconds] = startMs / 1000.0,
-                    [WorkItem.Keys.DurationSeconds] = clip.DurationSeconds,
-                };
+                double startMs = startFrame * 1000.0 / sampleRate;
+                double endMs = (startFrame + clip.Frames) * 1000.0 / sampleRate;
+                var metadata = sharedMetadata is null
+                    ? new Dictionary<string, object>(StringComparer.Ordinal)
+                    : new Dictionary<string, object>(sharedMetadata, StringComparer.Ordinal);
+                metadata[WorkItem.Keys.ClipIndex] = index;
+                metadata[StartMsKey] = startMs;
+                metadata[EndMsKey] = endMs;
+                metadata[WorkItem.Keys.StartSeconds] = startMs / 1000.0;
+                metadata[WorkItem.Keys.DurationSeconds] = clip.DurationSeconds;
                 yield return new ItemOutput<AudioClip>(clip, index.ToString(CultureInfo.InvariantCulture), metadata);
                 startFrame += clip.Frames;
                 index++;

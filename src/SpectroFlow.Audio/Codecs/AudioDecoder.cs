@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Diagnostics;
 using System.Text;
 using SpectroFlow.Core.Errors;
 using SpectroFlow.Core.Items;
@@ -5,7 +7,8 @@ using SpectroFlow.Core.Items;
 namespace SpectroFlow.Audio.Codecs;
 
 /// <summary>
-/// Decodes audio files to <see cref="AudioClip"/>s, recognising the format by its content (never by the file name):
+/// Decodes audio files to <see cref="AudioClip"/>s, or opens them as <see cref="AudioStreamReader"/>s to read piece by
+/// piece (one code path: decoding reads a reader to the end), recognising the format by its content (never by the file name):
 /// WAV/RF64 (PCM 8/16/24/32-bit, float 32/64-bit, WAVE_FORMAT_EXTENSIBLE) and MP3 and Ogg Vorbis are decoded in
 /// process; FLAC and other formats (Opus, AAC, AIFF, ...) go through the ffmpeg executable when it is installed.
 /// </summary>
@@ -19,12 +22,32 @@ public static class AudioDecoder
 {
     private const int SniffLength = 64;
 
+    // Frames read per call when decoding a whole file: 64 Ki frames is 512 KiB of stereo floats.
+    private const int ReadBlockFrames = 1 << 16;
+
     /// <summary>Decodes the audio file at <paramref name="path"/>.</summary>
     /// <param name="path">The file to read.</param>
     /// <param name="options">Limits and the ffmpeg location; <see langword="null"/> for <see cref="AudioDecodeOptions.Default"/>.</param>
     /// <returns>The decoded samples, named after <paramref name="path"/>.</returns>
     /// <exception cref="InvalidAudioException">The file is missing, unreadable, not audio, corrupt or too large.</exception>
     public static AudioClip Decode(string path, AudioDecodeOptions? options = null)
+    {
+        options ??= AudioDecodeOptions.Default;
+        using AudioStreamReader reader = Open(path, options);
+        return ReadToEnd(reader, options.MaxSamples, long.MaxValue) ?? throw new UnreachableException();
+    }
+
+    /// <summary>
+    /// Opens the audio file at <paramref name="path"/> for reading piece by piece (bounded memory whatever its length).
+    /// The format is recognised by content exactly as <see cref="Decode(string, AudioDecodeOptions?)"/> does, and the
+    /// same problems are reported at the same point or, for problems in the audio data, while reading.
+    /// </summary>
+    /// <param name="path">The file to read.</param>
+    /// <param name="options">The ffmpeg location (<see cref="AudioDecodeOptions.MaxSamples"/> does not apply to a reader);
+    /// <see langword="null"/> for <see cref="AudioDecodeOptions.Default"/>.</param>
+    /// <returns>A reader positioned at the first frame; dispose it to close the file (and stop ffmpeg).</returns>
+    /// <exception cref="InvalidAudioException">The file is missing, unreadable, not audio or has a corrupt header.</exception>
+    public static AudioStreamReader Open(string path, AudioDecodeOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= AudioDecodeOptions.Default;
@@ -48,10 +71,7 @@ public static class AudioDecoder
             throw DecodeFailure.Create(path, $"the file cannot be read: {ex.Message}", ex);
         }
 
-        using (stream)
-        {
-            return DecodeSeekable(stream, path, path, options);
-        }
+        return OpenSeekable(stream, path, path, options, ownsStream: true);
     }
 
     /// <summary>Decodes audio from <paramref name="stream"/> (read from its start if seekable; not disposed).</summary>
@@ -61,6 +81,25 @@ public static class AudioDecoder
     /// <returns>The decoded samples, named <paramref name="name"/>.</returns>
     /// <exception cref="InvalidAudioException">The content is not audio, corrupt, unsupported or too large.</exception>
     public static AudioClip Decode(Stream stream, string name, AudioDecodeOptions? options = null)
+    {
+        options ??= AudioDecodeOptions.Default;
+        using AudioStreamReader reader = Open(stream, name, options);
+        return ReadToEnd(reader, options.MaxSamples, long.MaxValue) ?? throw new UnreachableException();
+    }
+
+    /// <summary>
+    /// Opens audio in <paramref name="stream"/> (from its start) for reading piece by piece, recognising the format as
+    /// <see cref="Decode(Stream, string, AudioDecodeOptions?)"/> does. The stream is not disposed, and must stay open
+    /// while the reader is used.
+    /// </summary>
+    /// <param name="stream">
+    /// The encoded audio. Only a seekable stream is read piece by piece; a non-seekable one is buffered in memory first.
+    /// </param>
+    /// <param name="name">The name used in messages, typically the original file name.</param>
+    /// <param name="options">The ffmpeg location; <see langword="null"/> for <see cref="AudioDecodeOptions.Default"/>.</param>
+    /// <returns>A reader positioned at the first frame.</returns>
+    /// <exception cref="InvalidAudioException">The content is not audio, unsupported or has a corrupt header.</exception>
+    public static AudioStreamReader Open(Stream stream, string name, AudioDecodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(name);
@@ -73,35 +112,147 @@ public static class AudioDecoder
         if (stream.CanSeek)
         {
             stream.Position = 0;
-            return DecodeSeekable(stream, name, null, options);
+            return OpenSeekable(stream, name, null, options, ownsStream: false);
         }
 
-        using MemoryStream buffered = BufferInMemory(stream, name);
-        return DecodeSeekable(buffered, name, null, options);
+        return OpenSeekable(BufferInMemory(stream, name), name, null, options, ownsStream: true);
     }
 
-    private static AudioClip DecodeSeekable(Stream stream, string name, string? filePath, AudioDecodeOptions options)
+    /// <summary>
+    /// Reads the rest of <paramref name="reader"/> into one clip named after it, refusing more than
+    /// <paramref name="maxSamples"/> samples (<see cref="DecodeFailure.TooLarge"/>).
+    /// </summary>
+    /// <returns>
+    /// The clip, or <see langword="null"/> when the audio is longer than <paramref name="frameLimit"/> frames: known from
+    /// <see cref="AudioStreamReader.TotalFrames"/> before reading, otherwise reading stops once past the limit.
+    /// </returns>
+    internal static AudioClip? ReadToEnd(AudioStreamReader reader, long maxSamples, long frameLimit)
     {
         try
         {
-            return DecodeByContent(stream, name, filePath, options);
+            return ReadToEndCore(reader, maxSamples, frameLimit);
         }
-        catch (InvalidAudioException)
+        catch (Exception ex) when (ex is not InvalidAudioException and not OperationCanceledException)
         {
-            throw;
-        }
-        catch (OutOfMemoryException ex)
-        {
-            throw DecodeFailure.Create(name, "there is not enough memory to decode it; lower AudioDecodeOptions.MaxSamples or cut the file", ex);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // NLayer, NVorbis and stream errors: the file is corrupt in a way the sniffing did not catch.
-            throw DecodeFailure.Create(name, $"the audio data is corrupt or unsupported ({ex.GetType().Name}: {ex.Message})", ex);
+            throw DecodeFailure.FromException(reader.Name, ex);
         }
     }
 
-    private static AudioClip DecodeByContent(Stream stream, string name, string? filePath, AudioDecodeOptions options)
+    private static AudioClip? ReadToEndCore(AudioStreamReader reader, long maxSamples, long frameLimit)
+    {
+        int channels = reader.ChannelCount;
+        long maxFrames = Math.Min(maxSamples / channels, Array.MaxLength);
+        long limit = Math.Min(maxFrames, frameLimit);
+        AudioClip? OverLimit(long frames) => maxFrames < frameLimit
+            ? throw DecodeFailure.TooLarge(reader.Name, frames * channels, channels, reader.SampleRate, maxSamples)
+            : null;
+
+        if (reader.TotalFrames is long total && total > limit)
+        {
+            return OverLimit(total);
+        }
+
+        var samples = new PlanarSampleBuffer(channels, (int)Math.Min(Math.Max(reader.TotalFrames ?? 0, 4096), limit));
+        float[][]? aside = null;
+        try
+        {
+            while (true)
+            {
+                int free = Math.Min(ReadBlockFrames, samples.Capacity - samples.Frames);
+                if (free > 0)
+                {
+                    int read = reader.Read(samples.Channels, samples.Frames, free);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    samples.Advance(read);
+                    continue;
+                }
+
+                // The arrays are full: read the next block aside and grow them only if there is more audio.
+                aside ??= RentPlanar(channels, ReadBlockFrames);
+                int got = reader.Read(aside, 0, ReadBlockFrames);
+                if (got == 0)
+                {
+                    break;
+                }
+
+                if (samples.Frames + (long)got > limit)
+                {
+                    return OverLimit(samples.Frames + (long)got);
+                }
+
+                samples.EnsureRoom(got, limit);
+                for (int c = 0; c < channels; c++)
+                {
+                    aside[c].AsSpan(0, got).CopyTo(samples.Channels[c].AsSpan(samples.Frames));
+                }
+
+                samples.Advance(got);
+            }
+        }
+        finally
+        {
+            if (aside is not null)
+            {
+                foreach (float[] channel in aside)
+                {
+                    ArrayPool<float>.Shared.Return(channel);
+                }
+            }
+        }
+
+        return samples.Frames == 0 ? throw DecodeFailure.NoAudio(reader.Name) : samples.ToClip(reader.SampleRate, reader.Name);
+    }
+
+    private static float[][] RentPlanar(int channels, int frames)
+    {
+        var arrays = new float[channels][];
+        for (int c = 0; c < channels; c++)
+        {
+            arrays[c] = ArrayPool<float>.Shared.Rent(frames);
+        }
+
+        return arrays;
+    }
+
+    private static AudioStreamReader OpenSeekable(Stream stream, string name, string? filePath, AudioDecodeOptions options, bool ownsStream)
+    {
+        AudioStreamReader reader;
+        try
+        {
+            reader = OpenByContent(stream, name, filePath, options);
+        }
+        catch (Exception ex) when (ex is not InvalidAudioException and not OperationCanceledException)
+        {
+            DisposeIfOwned(stream, ownsStream);
+            throw DecodeFailure.FromException(name, ex);
+        }
+        catch
+        {
+            DisposeIfOwned(stream, ownsStream);
+            throw;
+        }
+
+        if (ownsStream)
+        {
+            reader.TakeOwnership(stream);
+        }
+
+        return reader;
+    }
+
+    private static void DisposeIfOwned(Stream stream, bool ownsStream)
+    {
+        if (ownsStream)
+        {
+            stream.Dispose();
+        }
+    }
+
+    private static AudioStreamReader OpenByContent(Stream stream, string name, string? filePath, AudioDecodeOptions options)
     {
         long length = stream.Length;
         if (length == 0)
@@ -116,17 +267,17 @@ public static class AudioDecoder
 
         if (StartsWith(head, "RIFF") || StartsWith(head, "RF64") || StartsWith(head, "BW64") || StartsWith(head, "RIFX"))
         {
-            return WavReader.Read(stream, name, options.MaxSamples);
+            return WavReader.Open(stream, name);
         }
 
         if (StartsWith(head, "OggS"))
         {
-            return DecodeOgg(stream, head, name, filePath, options);
+            return OpenOgg(stream, head, name, filePath, options);
         }
 
         if (StartsWith(head, "fLaC"))
         {
-            return DecodeWithFfmpeg(stream, name, filePath, "FLAC", options);
+            return OpenWithFfmpeg(stream, name, filePath, "FLAC", options);
         }
 
         long id3Length = Mp3Decoder.Id3v2TagLength(head);
@@ -141,20 +292,20 @@ public static class AudioDecoder
             stream.Position = id3Length;
             if (stream.ReadAtLeast(afterTag, 4, throwOnEndOfStream: false) == 4 && StartsWith(afterTag, "fLaC"))
             {
-                return DecodeWithFfmpeg(stream, name, filePath, "FLAC", options);
+                return OpenWithFfmpeg(stream, name, filePath, "FLAC", options);
             }
 
-            return DecodeMp3(stream, id3Length, name, options);
+            return OpenMp3(stream, id3Length, name);
         }
 
         if (IsAdtsAac(head))
         {
-            return DecodeWithFfmpeg(stream, name, filePath, "AAC", options);
+            return OpenWithFfmpeg(stream, name, filePath, "AAC", options);
         }
 
         if (DescribeOtherAudio(head) is { } otherAudio)
         {
-            return DecodeWithFfmpeg(stream, name, filePath, otherAudio, options);
+            return OpenWithFfmpeg(stream, name, filePath, otherAudio, options);
         }
 
         if (DescribeNonAudio(head) is { } nonAudio)
@@ -164,7 +315,7 @@ public static class AudioDecoder
 
         if (Mp3Decoder.TryFindFrames(stream, 0, out _))
         {
-            return Mp3Decoder.Decode(stream, name, options.MaxSamples);
+            return Mp3Decoder.Open(stream, name);
         }
 
         throw DecodeFailure.Create(
@@ -172,17 +323,17 @@ public static class AudioDecoder
             $"it is not a recognised audio format (WAV, MP3, Ogg Vorbis or FLAC expected); it starts with {HexPreview(head)}");
     }
 
-    private static AudioClip DecodeMp3(Stream stream, long start, string name, AudioDecodeOptions options)
+    private static AudioStreamReader OpenMp3(Stream stream, long start, string name)
     {
         if (!Mp3Decoder.TryFindFrames(stream, start, out _))
         {
             throw DecodeFailure.Create(name, "it has an MP3 (ID3) tag but no valid MPEG audio frames follow it (corrupt or truncated MP3)");
         }
 
-        return Mp3Decoder.Decode(stream, name, options.MaxSamples);
+        return Mp3Decoder.Open(stream, name);
     }
 
-    private static AudioClip DecodeOgg(Stream stream, ReadOnlySpan<byte> head, string name, string? filePath, AudioDecodeOptions options)
+    private static AudioStreamReader OpenOgg(Stream stream, ReadOnlySpan<byte> head, string name, string? filePath, AudioDecodeOptions options)
     {
         // The first Ogg page holds the codec's identification packet right after the segment table.
         if (head.Length < 28)
@@ -194,17 +345,17 @@ public static class AudioDecoder
         ReadOnlySpan<byte> packet = packetStart < head.Length ? head[packetStart..] : [];
         if (packet.Length >= 7 && packet[0] == 0x01 && StartsWith(packet[1..], "vorbis"))
         {
-            return OggVorbisDecoder.Decode(stream, name, options.MaxSamples);
+            return OggVorbisDecoder.Open(stream, name);
         }
 
         string codec = StartsWith(packet, "OpusHead") ? "Ogg Opus"
             : packet.Length >= 5 && packet[0] == 0x7F && StartsWith(packet[1..], "FLAC") ? "Ogg FLAC"
             : StartsWith(packet, "Speex") ? "Ogg Speex"
             : throw DecodeFailure.Create(name, "it is an Ogg file without a Vorbis, Opus or FLAC audio stream (or its first page is corrupt)");
-        return DecodeWithFfmpeg(stream, name, filePath, codec, options);
+        return OpenWithFfmpeg(stream, name, filePath, codec, options);
     }
 
-    private static AudioClip DecodeWithFfmpeg(Stream stream, string name, string? filePath, string formatName, AudioDecodeOptions options)
+    private static AudioStreamReader OpenWithFfmpeg(Stream stream, string name, string? filePath, string formatName, AudioDecodeOptions options)
     {
         string? ffmpeg = FfmpegDecoder.Locate(options.FfmpegPath);
         if (ffmpeg is null)
@@ -212,7 +363,7 @@ public static class AudioDecoder
             throw DecodeFailure.Create(name, $"{formatName} needs ffmpeg (apt-get install ffmpeg) or convert it to WAV");
         }
 
-        return FfmpegDecoder.Decode(ffmpeg, stream, filePath, name, formatName, options.MaxSamples);
+        return FfmpegDecoder.Open(ffmpeg, stream, filePath, name, formatName);
     }
 
     private static bool IsAdtsAac(ReadOnlySpan<byte> head) =>

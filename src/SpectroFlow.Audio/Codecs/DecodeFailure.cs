@@ -18,4 +18,17 @@ internal static class DecodeFailure
     }
 
     public static InvalidAudioException NoAudio(string name) => Create(name, "it contains no audio samples");
+
+    /// <summary>
+    /// An exception thrown by a decoder library, a stream or an allocation while decoding, as a one-line error
+    /// (an <see cref="InvalidAudioException"/> is returned as it is).
+    /// </summary>
+    public static InvalidAudioException FromException(string name, Exception exception) => exception switch
+    {
+        InvalidAudioException invalid => invalid,
+        OutOfMemoryException => Create(name, "there is not enough memory to decode it; lower AudioDecodeOptions.MaxSamples or cut the file", exception),
+
+        // NLayer, NVorbis and stream errors: the file is corrupt in a way the sniffing did not catch.
+        _ => Create(name, $"the audio data is corrupt or unsupported ({exception.GetType().Name}: {exception.Message})", exception),
+    };
 }

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
-using SpectroFlow.Core.Items;
+using SpectroFlow.Core.Errors;
 
 namespace SpectroFlow.Audio.Codecs;
 
@@ -41,10 +41,11 @@ internal static class FfmpegDecoder
     }
 
     /// <summary>
-    /// Decodes <paramref name="input"/> (from its start) or, when <paramref name="filePath"/> is given, the file itself
-    /// (which lets ffmpeg seek, e.g. in MP4 files whose index is at the end).
+    /// Starts ffmpeg on <paramref name="input"/> (from its start) or, when <paramref name="filePath"/> is given, on the
+    /// file itself (which lets ffmpeg seek, e.g. in MP4 files whose index is at the end), and returns a reader of its
+    /// output. The process is killed and reaped when the reader is disposed.
     /// </summary>
-    public static AudioClip Decode(string ffmpeg, Stream input, string? filePath, string name, string formatName, long maxSamples)
+    public static AudioStreamReader Open(string ffmpeg, Stream input, string? filePath, string name, string formatName)
     {
         var startInfo = new ProcessStartInfo(ffmpeg)
         {
@@ -86,56 +87,16 @@ internal static class FfmpegDecoder
             throw DecodeFailure.Create(name, $"{formatName} needs ffmpeg but '{ffmpeg}' could not be started: {ex.Message}", ex);
         }
 
-        using (process)
+        var reader = new Reader(process, name, formatName);
+        try
         {
-            var errorText = new StringBuilder();
-            process.ErrorDataReceived += (_, e) =>
-            {
-                if (e.Data is not null)
-                {
-                    lock (errorText)
-                    {
-                        if (errorText.Length < MaxErrorChars)
-                        {
-                            errorText.AppendLine(e.Data);
-                        }
-                    }
-                }
-            };
-            process.BeginErrorReadLine();
-            Task feeder = filePath is null ? Task.Run(() => Feed(input, process.StandardInput.BaseStream)) : Task.CompletedTask;
-            try
-            {
-                AudioClip clip;
-                Stream output = process.StandardOutput.BaseStream;
-                try
-                {
-                    clip = WavReader.Read(output, name, maxSamples);
-                }
-                catch (Exception) when (output.ReadByte() < 0 && ExitedWithError(process))
-                {
-                    // ffmpeg failed, so its output was empty or cut short: its own message is the useful one.
-                    throw DecodeFailure.Create(name, $"ffmpeg could not decode it as {formatName}: {FirstLine(errorText) ?? $"exit code {process.ExitCode}"}");
-                }
-
-                process.WaitForExit();
-                if (process.ExitCode != 0)
-                {
-                    throw DecodeFailure.Create(name, $"ffmpeg could not decode it as {formatName}: {FirstLine(errorText) ?? $"exit code {process.ExitCode}"}");
-                }
-
-                return clip;
-            }
-            finally
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                    process.WaitForExit();
-                }
-
-                feeder.Wait();
-            }
+            reader.Start(filePath is null ? input : null);
+            return reader;
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
         }
     }
 
@@ -177,5 +138,100 @@ internal static class FfmpegDecoder
             string? line = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
             return line;
         }
+    }
+
+    /// <summary>Reads ffmpeg's float WAV output as it comes; stderr is drained in the background so ffmpeg never blocks on it.</summary>
+    private sealed class Reader(Process process, string name, string formatName) : AudioStreamReader(name)
+    {
+        private readonly StringBuilder _errorText = new();
+        private Task _feeder = Task.CompletedTask;
+        private WavReader? _wav;
+
+        public override int SampleRate => Wav.SampleRate;
+
+        public override int ChannelCount => Wav.ChannelCount;
+
+        private WavReader Wav => _wav ?? throw new InvalidOperationException("The ffmpeg reader has not started.");
+
+        public void Start(Stream? input)
+        {
+            process.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is not null)
+                {
+                    lock (_errorText)
+                    {
+                        if (_errorText.Length < MaxErrorChars)
+                        {
+                            _errorText.AppendLine(e.Data);
+                        }
+                    }
+                }
+            };
+            process.BeginErrorReadLine();
+            if (input is not null)
+            {
+                Stream ffmpegInput = process.StandardInput.BaseStream;
+                _feeder = Task.Run(() => Feed(input, ffmpegInput));
+            }
+
+            Stream output = process.StandardOutput.BaseStream;
+            try
+            {
+                _wav = WavReader.Open(output, Name);
+            }
+            catch (Exception) when (output.ReadByte() < 0 && ExitedWithError(process))
+            {
+                // ffmpeg failed, so its output was empty or cut short: its own message is the useful one.
+                throw Failure();
+            }
+        }
+
+        protected override int ReadCore(float[][] destination, int offset, int frameCount)
+        {
+            int frames = Wav.Read(destination, offset, frameCount);
+            if (frames == 0)
+            {
+                // The end of the audio: let ffmpeg finish writing whatever follows it, then a failure means the audio
+                // was cut short.
+                process.StandardOutput.BaseStream.CopyTo(Stream.Null);
+                process.WaitForExit();
+                if (process.ExitCode != 0)
+                {
+                    throw Failure();
+                }
+            }
+
+            return frames;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                try
+                {
+                    if (!process.HasExited)
+                    {
+                        process.Kill(entireProcessTree: true);
+                    }
+
+                    process.WaitForExit();
+                }
+                catch (InvalidOperationException)
+                {
+                    // The process was never started or is already reaped.
+                }
+
+                _feeder.Wait();
+                _wav?.Dispose();
+                process.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        private InvalidAudioException Failure() =>
+            DecodeFailure.Create(Name, $"ffmpeg could not decode it as {formatName}: {FirstLine(_errorText) ?? $"exit code {process.ExitCode}"}");
     }
 }

@@ -1,5 +1,4 @@
 using NLayer;
-using SpectroFlow.Core.Items;
 
 namespace SpectroFlow.Audio.Codecs;
 
@@ -65,32 +64,20 @@ internal static class Mp3Decoder
         return false;
     }
 
-    public static AudioClip Decode(Stream stream, string name, long maxSamples)
+    /// <summary>Opens <paramref name="stream"/> (from its start) for decoding with NLayer.</summary>
+    public static AudioStreamReader Open(Stream stream, string name)
     {
         stream.Position = 0;
-        using var mpeg = new MpegFile(stream);
-        int channels = mpeg.Channels;
-        int sampleRate = mpeg.SampleRate;
-        if (channels is < 1 or > 2 || sampleRate <= 0)
+        var mpeg = new MpegFile(stream);
+        try
         {
-            throw DecodeFailure.Create(name, $"the MP3 stream reports {channels} channels at {sampleRate} Hz");
+            return new Reader(mpeg, name);
         }
-
-        long expectedFrames = mpeg.Length > 0 ? mpeg.Length / channels : 0;
-        var samples = new PlanarSampleBuffer(name, channels, sampleRate, maxSamples, expectedFrames);
-        float[] interleaved = new float[1152 * 8 * channels];
-        while (true)
+        catch
         {
-            int read = mpeg.ReadSamples(interleaved, 0, interleaved.Length);
-            if (read <= 0)
-            {
-                break;
-            }
-
-            samples.AppendInterleaved(interleaved.AsSpan(0, read - (read % channels)));
+            mpeg.Dispose();
+            throw;
         }
-
-        return samples.ToClip();
     }
 
     private static bool FramesChain(Stream stream, byte[] window, long windowStart, int offset, MpegAudioFrameHeader first)
@@ -132,5 +119,47 @@ internal static class Mp3Decoder
         }
 
         return true;
+    }
+
+    private sealed class Reader : InterleavedAudioStreamReader
+    {
+        private readonly MpegFile _mpeg;
+
+        public Reader(MpegFile mpeg, string name)
+            : base(name)
+        {
+            _mpeg = mpeg;
+            int channels = mpeg.Channels;
+            int sampleRate = mpeg.SampleRate;
+            if (channels is < 1 or > 2 || sampleRate <= 0)
+            {
+                throw DecodeFailure.Create(name, $"the MP3 stream reports {channels} channels at {sampleRate} Hz");
+            }
+
+            ChannelCount = channels;
+            SampleRate = sampleRate;
+
+            // NLayer's Length counts bytes of 32-bit float samples over all channels.
+            long length = mpeg.Length;
+            TotalFrames = length > 0 ? length / (sizeof(float) * channels) : null;
+        }
+
+        public override int SampleRate { get; }
+
+        public override int ChannelCount { get; }
+
+        public override long? TotalFrames { get; }
+
+        protected override int ReadInterleaved(float[] buffer, int offset, int count) => _mpeg.ReadSamples(buffer, offset, count);
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _mpeg.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 }

@@ -1,36 +1,63 @@
 using NVorbis;
-using SpectroFlow.Core.Items;
 
 namespace SpectroFlow.Audio.Codecs;
 
 /// <summary>Decodes Ogg Vorbis with NVorbis (first logical stream only).</summary>
 internal static class OggVorbisDecoder
 {
-    public static AudioClip Decode(Stream stream, string name, long maxSamples)
+    /// <summary>Opens <paramref name="stream"/> (from its start) for decoding; the stream is not disposed.</summary>
+    public static AudioStreamReader Open(Stream stream, string name)
     {
         stream.Position = 0;
-        using var reader = new VorbisReader(stream, closeOnDispose: false);
-        int channels = reader.Channels;
-        int sampleRate = reader.SampleRate;
-        if (channels < 1 || sampleRate <= 0)
+        var vorbis = new VorbisReader(stream, closeOnDispose: false);
+        try
         {
-            throw DecodeFailure.Create(name, $"the Vorbis stream reports {channels} channels at {sampleRate} Hz");
+            return new Reader(vorbis, name);
         }
-
-        long expectedFrames = Math.Max(0, reader.TotalSamples);
-        var samples = new PlanarSampleBuffer(name, channels, sampleRate, maxSamples, expectedFrames);
-        float[] interleaved = new float[4096 * channels];
-        while (true)
+        catch
         {
-            int read = reader.ReadSamples(interleaved, 0, interleaved.Length);
-            if (read <= 0)
+            vorbis.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class Reader : InterleavedAudioStreamReader
+    {
+        private readonly VorbisReader _vorbis;
+
+        public Reader(VorbisReader vorbis, string name)
+            : base(name)
+        {
+            _vorbis = vorbis;
+            int channels = vorbis.Channels;
+            int sampleRate = vorbis.SampleRate;
+            if (channels < 1 || sampleRate <= 0)
             {
-                break;
+                throw DecodeFailure.Create(name, $"the Vorbis stream reports {channels} channels at {sampleRate} Hz");
             }
 
-            samples.AppendInterleaved(interleaved.AsSpan(0, read - (read % channels)));
+            ChannelCount = channels;
+            SampleRate = sampleRate;
+            long total = vorbis.TotalSamples;
+            TotalFrames = total > 0 ? total : null;
         }
 
-        return samples.ToClip();
+        public override int SampleRate { get; }
+
+        public override int ChannelCount { get; }
+
+        public override long? TotalFrames { get; }
+
+        protected override int ReadInterleaved(float[] buffer, int offset, int count) => _vorbis.ReadSamples(buffer, offset, count);
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _vorbis.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 }

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
-using SpectroFlow.Core.Items;
 
 namespace SpectroFlow.Audio.Codecs;
 
@@ -11,7 +10,7 @@ namespace SpectroFlow.Audio.Codecs;
 /// A data chunk that is longer than the file (a truncated download, or a streamed file whose size was never filled
 /// in) is decoded up to the last whole frame present; a truncated or inconsistent header is rejected.
 /// </summary>
-internal static class WavReader
+internal sealed class WavReader : AudioStreamReader
 {
     private const ushort FormatPcm = 0x0001;
     private const ushort FormatIeeeFloat = 0x0003;
@@ -48,7 +47,33 @@ internal static class WavReader
         Float,
     }
 
-    public static AudioClip Read(Stream stream, string name, long maxSamples)
+    private readonly Stream _stream;
+    private readonly WavFormat _format;
+    private byte[]? _block;
+
+    // Bytes of the data chunk not read yet; long.MaxValue when its size is unknown (read to the end of the stream).
+    private long _remainingBytes;
+
+    private WavReader(Stream stream, string name, WavFormat format, long dataBytes, long? totalFrames)
+        : base(name)
+    {
+        _stream = stream;
+        _format = format;
+        _remainingBytes = dataBytes;
+        TotalFrames = totalFrames;
+    }
+
+    public override int SampleRate => _format.SampleRate;
+
+    public override int ChannelCount => _format.Channels;
+
+    public override long? TotalFrames { get; }
+
+    /// <summary>
+    /// Reads the header up to the start of the samples and returns a reader positioned there (the stream is read
+    /// sequentially from its current position and is not disposed).
+    /// </summary>
+    public static WavReader Open(Stream stream, string name)
     {
         Span<byte> header = stackalloc byte[12];
         if (ReadFully(stream, header) < header.Length)
@@ -129,7 +154,7 @@ internal static class WavReader
                             declaredSize = ds64DataSize.Value;
                         }
 
-                        return ReadData(stream, name, format, declaredSize, maxSamples);
+                        return OpenData(stream, name, format, declaredSize);
                     }
 
                 default:
@@ -205,7 +230,7 @@ internal static class WavReader
         return new WavFormat(encoding, channels, (int)sampleRate, bytesPerSample, blockAlign);
     }
 
-    private static AudioClip ReadData(Stream stream, string name, WavFormat format, long declaredSize, long maxSamples)
+    private static WavReader OpenData(Stream stream, string name, WavFormat format, long declaredSize)
     {
         long available = stream.CanSeek ? Math.Max(0, stream.Length - stream.Position) : -1;
         long bytesToRead = declaredSize;
@@ -223,46 +248,45 @@ internal static class WavReader
                 : DecodeFailure.NoAudio(name);
         }
 
-        if (expectedFrames * format.Channels > maxSamples)
+        return bytesToRead >= 0
+            ? new WavReader(stream, name, format, expectedFrames * format.BlockAlign, expectedFrames)
+            : new WavReader(stream, name, format, long.MaxValue, null);
+    }
+
+    protected override int ReadCore(float[][] destination, int offset, int frameCount)
+    {
+        int blockAlign = _format.BlockAlign;
+        if (_remainingBytes < blockAlign)
         {
-            throw DecodeFailure.TooLarge(name, expectedFrames * format.Channels, format.Channels, format.SampleRate, maxSamples);
+            return 0;
         }
 
-        var samples = new PlanarSampleBuffer(name, format.Channels, format.SampleRate, maxSamples, expectedFrames);
-        int framesPerBlock = Math.Max(1, ReadBlockBytes / format.BlockAlign);
-        byte[] block = ArrayPool<byte>.Shared.Rent(framesPerBlock * format.BlockAlign);
-        try
-        {
-            long remaining = bytesToRead >= 0 ? expectedFrames * format.BlockAlign : long.MaxValue;
-            while (remaining > 0)
-            {
-                int wanted = (int)Math.Min(remaining, (long)framesPerBlock * format.BlockAlign);
-                int got = ReadFully(stream, block.AsSpan(0, wanted));
-                int frames = got / format.BlockAlign;
-                if (frames > 0)
-                {
-                    int start = samples.Reserve(frames);
-                    ReadOnlySpan<byte> bytes = block.AsSpan(0, frames * format.BlockAlign);
-                    for (int c = 0; c < format.Channels; c++)
-                    {
-                        Convert(bytes, format, c, samples.Channel(c).Slice(start, frames));
-                    }
-                }
+        int framesPerBlock = Math.Max(1, ReadBlockBytes / blockAlign);
+        _block ??= ArrayPool<byte>.Shared.Rent(framesPerBlock * blockAlign);
+        int wanted = (int)Math.Min(_remainingBytes, (long)Math.Min(frameCount, framesPerBlock) * blockAlign);
+        int got = ReadFully(_stream, _block.AsSpan(0, wanted));
+        int frames = got / blockAlign;
 
-                if (got < wanted)
-                {
-                    break;
-                }
-
-                remaining -= got;
-            }
-        }
-        finally
+        // A short read is the end of the file: a partial last frame is dropped (truncated-data rule).
+        _remainingBytes = got < wanted ? 0 : _remainingBytes - got;
+        ReadOnlySpan<byte> bytes = _block.AsSpan(0, frames * blockAlign);
+        for (int c = 0; c < _format.Channels; c++)
         {
-            ArrayPool<byte>.Shared.Return(block);
+            Convert(bytes, _format, c, destination[c].AsSpan(offset, frames));
         }
 
-        return samples.ToClip();
+        return frames;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _block is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_block);
+            _block = null;
+        }
+
+        base.Dispose(disposing);
     }
 
     /// <summary>Converts channel <paramref name="channel"/> of interleaved frames to floats at full scale 1.0.</summary>

@@ -1,0 +1,44 @@
+using System.Runtime.CompilerServices;
+using SpectroFlow.Audio.Clips;
+using SpectroFlow.Audio.Codecs;
+using SpectroFlow.Core.Blocks;
+using SpectroFlow.Core.Items;
+
+namespace SpectroFlow.Audio.Blocks;
+
+/// <summary>Options of <see cref="DecodeSlicesBlock"/>: <c>clip_ms</c> and <c>last</c>, exactly as for <c>slice</c>.</summary>
+public sealed class DecodeSlicesOptions : SliceOptions
+{
+}
+
+/// <summary>
+/// <c>decode-slices</c>: decodes an audio file straight into fixed-length clips while reading it, holding about one
+/// clip of samples at a time, so files of any length fit in bounded memory. Gives exactly what <c>decode</c> followed
+/// by <c>slice</c> gives (same child keys <c>parent#index</c>, samples, names and metadata: <c>source_path</c>,
+/// <c>sample_rate</c>, <c>channels</c>, <c>clip_index</c>, <c>start_ms</c>, <c>end_ms</c>, <c>start_seconds</c>,
+/// <c>duration_seconds</c> of the clip). Bad data part-way through fails the file after the clips before it.
+/// </summary>
+/// <param name="options">Clip length and last-clip policy.</param>
+public sealed class DecodeSlicesBlock(DecodeSlicesOptions options) : IExpandingBlock<SourceFile, AudioClip>
+{
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<ItemOutput<AudioClip>> ExpandAsync(SourceFile input, BlockContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(context);
+        cancellationToken.ThrowIfCancellationRequested();
+        AudioStreamReader reader = BlockFailure.Run(context, () => AudioDecoder.Open(input.FullPath));
+        using (reader)
+        {
+            var sourceMetadata = new Dictionary<string, object>(StringComparer.Ordinal);
+            DecodeBlock.AddSourceMetadata(sourceMetadata, input.FullPath, reader.SampleRate, reader.ChannelCount);
+            string stem = Path.GetFileNameWithoutExtension(input.FullPath);
+            IAsyncEnumerable<ItemOutput<AudioClip>> clips = SliceBlock.EmitClipsAsync(
+                () => ClipSlicer.Slice(reader, options.ClipMs, options.Last, stem), reader.SampleRate, sourceMetadata, context, cancellationToken);
+            await foreach (ItemOutput<AudioClip> clip in clips.ConfigureAwait(false))
+            {
+                yield return clip;
+            }
+        }
+    }
+}
