@@ -102,11 +102,66 @@ public sealed class BlockModulesIntegrationTests
 
         ErrorRecord error = report.Errors.Should().ContainSingle().Subject;
         error.Step.Should().Be("decode");
-        error.Key.Should().Be("broken.wav");
+        error.Key.Should().Be("songs/broken.wav", "with several inputs, keys start with the input id");
         error.Reason.Should().Contain("broken.wav").And.NotContain("\n");
         report.Steps["decode"].Succeeded.Should().Be(1);
         report.Steps["write-png"].Succeeded.Should().Be(2);
         report.Steps["write-wav"].Succeeded.Should().Be(1);
+    }
+
+    [Theory]
+    [InlineData("{input}_{stem}")]
+    [InlineData("{stem}")]
+    public async Task Recipe_TwoInputsWithTheSameFileName_NeverOverwriteEachOther(string name)
+    {
+        using var directory = new TemporaryDirectory();
+        foreach (string input in new[] { "songs", "more" })
+        {
+            Directory.CreateDirectory(Path.Combine(directory.Path, input));
+            File.Copy(Fixtures.RiffusionClipWav, Path.Combine(directory.Path, input, "clip.wav"));
+        }
+
+        string recipe = $"""
+            seed: 3
+            inputs:
+              - id: songs
+                folder: songs
+              - id: more
+                folder: more
+            steps:
+              - id: decode
+                use: decode
+                from: [songs, more]
+              - id: mel
+                use: mel
+              - id: encode
+                use: encode-image
+              - id: write
+                use: write-image
+                name: "{name}"
+            outputs:
+              root: out
+              keep: [write]
+            """;
+
+        RunReport report = await new RecipeRunner().RunAsync(new RecipeLoader(CreateRegistry()).LoadText(recipe, "r.yaml", directory.Path)).WaitAsync(TimeSpan.FromMinutes(2));
+
+        string[] files = [.. Directory.GetFiles(Path.Combine(directory.Path, "out"), "*.png").Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+        if (name == "{stem}")
+        {
+            ErrorRecord error = report.Errors.Should().ContainSingle().Subject;
+            error.Step.Should().Be("write");
+            error.Key.Should().BeOneOf("songs/clip.wav", "more/clip.wav");
+            error.Reason.Should().MatchRegex(@"^#0 (songs|more)/clip\.wav: output 'clip\.png' was already written for item '(songs|more)/clip\.wav'").And.NotContain("\n");
+            error.Reason.Should().NotContain($"for item '{error.Key}'");
+            files.Should().Equal("clip.png");
+        }
+        else
+        {
+            report.Errors.Should().BeEmpty();
+            files.Should().Equal("more_clip.png", "songs_clip.png");
+            report.Outputs["write"].Select(i => i.Key).Should().Equal("more/clip.wav", "songs/clip.wav");
+        }
     }
 
     [Fact]

@@ -183,12 +183,80 @@ public sealed class RecipeCommandTests : IDisposable
         (await RunAsync("run", RecipePath, "--shard", shard)).ExitCode.Should().Be(2);
 
     [Fact]
-    public async Task Run_DryRun_RunsNothing()
+    public async Task Run_DryRun_PrintsCountsPerInput_AndWritesNothing()
     {
-        CliResult result = await RunAsync("run", RecipePath, "--dry-run");
-        result.ExitCode.Should().Be(0);
-        result.Output.Should().Contain("dry run");
+        CliResult fresh = await RunAsync("run", RecipePath, "--dry-run");
+        fresh.ExitCode.Should().Be(0, fresh.Error);
+        fresh.Output.Should().Contain("dry run")
+            .And.Contain("input songs: 6 items, 6 in shard all, 0 up to date (skipped), 6 to run")
+            .And.Contain("would run: s0.txt, s1.txt, s2.txt, s3.txt, s4.txt, …");
         Directory.Exists(Path.Combine(_root, "out")).Should().BeFalse();
+
+        int inShard = Enumerable.Range(0, 6).Count(i => new Engine.Running.ShardSpec(1, 3).Contains($"s{i}.txt"));
+        CliResult sharded = await RunAsync("run", RecipePath, "--dry-run", "--shard", "1/3");
+        sharded.Output.Should().Contain($"input songs: 6 items, {inShard} in shard 1/3, 0 up to date (skipped), {inShard} to run");
+
+        (await RunAsync("run", RecipePath)).ExitCode.Should().Be(0);
+        Dictionary<string, string> before = OutputFolderState();
+        (await RunAsync("run", RecipePath, "--dry-run")).Output.Should().Contain("6 items, 6 in shard all, 6 up to date (skipped), 0 to run");
+
+        File.WriteAllText(Path.Combine(_root, "in", "s2.txt"), "changed");
+        File.Delete(Path.Combine(_root, "in", "s5.txt"));
+        CliResult changed = await RunAsync("run", RecipePath, "--dry-run", "--prune");
+        changed.ExitCode.Should().Be(0, changed.Error);
+        changed.Output.Should().Contain("input songs: 5 items, 5 in shard all, 4 up to date (skipped), 1 to run")
+            .And.Contain("would run: s2.txt" + Environment.NewLine)
+            .And.Contain("manifest: 1 entries of items no longer in the inputs (a run drops them and --prune deletes their files)");
+        (await RunAsync("run", RecipePath, "--dry-run", "--no-resume")).Output.Should().Contain("0 up to date (skipped), 5 to run");
+        OutputFolderState().Should().Equal(before, "a dry run writes no output, manifest or log");
+    }
+
+    [Fact]
+    public async Task Run_DryRun_MissingInputFolder_Exits1()
+    {
+        Directory.Delete(Path.Combine(_root, "in"), recursive: true);
+
+        CliResult result = await RunAsync("run", RecipePath, "--dry-run");
+
+        result.ExitCode.Should().Be(1);
+        result.Output.Should().Contain("input songs: cannot list:").And.Contain("input folder not found");
+    }
+
+    [Fact]
+    public async Task Run_NoResume_RedoesEveryItem_WithTheSameBytes()
+    {
+        (await RunAsync("run", RecipePath)).ExitCode.Should().Be(0);
+        string[] outputs = Directory.GetFiles(Path.Combine(_root, "out"), "*.out");
+        Dictionary<string, string> hashes = outputs.ToDictionary(p => p, p => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(p))));
+        DateTime old = new(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        foreach (string path in outputs)
+        {
+            File.SetLastWriteTimeUtc(path, old);
+        }
+
+        CliResult again = await RunAsync("run", RecipePath, "--no-resume");
+
+        again.ExitCode.Should().Be(0, again.Error);
+        again.Output.Should().Contain("copy: 6 done").And.Contain("0 items skipped");
+        outputs.Should().OnlyContain(p => File.GetLastWriteTimeUtc(p) > old);
+        outputs.ToDictionary(p => p, p => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(p)))).Should().Equal(hashes);
+        (await RunAsync("run", RecipePath)).Output.Should().Contain("6 items skipped");
+    }
+
+    [Fact]
+    public async Task Run_Prune_DeletesTheFilesOfRemovedInputsOnly()
+    {
+        (await RunAsync("run", RecipePath)).ExitCode.Should().Be(0);
+        File.Delete(Path.Combine(_root, "in", "s5.txt"));
+        File.WriteAllText(Path.Combine(_root, "out", "mine.txt"), "not from a run");
+
+        CliResult pruned = await RunAsync("run", RecipePath, "--prune");
+
+        pruned.ExitCode.Should().Be(0, pruned.Error);
+        pruned.Output.Should().Contain("5 items skipped").And.Contain("1 entries of removed items dropped, 1 files pruned");
+        Directory.GetFiles(Path.Combine(_root, "out"), "*.out").Select(Path.GetFileName).Order(StringComparer.Ordinal)
+            .Should().Equal("s0.txt.out", "s1.txt.out", "s2.txt.out", "s3.txt.out", "s4.txt.out");
+        File.Exists(Path.Combine(_root, "out", "mine.txt")).Should().BeTrue();
     }
 
     [Fact]
@@ -314,6 +382,12 @@ public sealed class RecipeCommandTests : IDisposable
         report.Succeeded.Should().BeTrue();
         report.Steps["copy"].Succeeded.Should().Be(6);
     }
+
+    /// <summary>Every file under the output root with its content hash and write time.</summary>
+    private Dictionary<string, string> OutputFolderState() =>
+        Directory.GetFiles(Path.Combine(_root, "out"), "*", SearchOption.AllDirectories).ToDictionary(
+            f => f,
+            f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))) + "@" + File.GetLastWriteTimeUtc(f).Ticks);
 
     private static BlockRegistry CreateRegistry() => new BlockRegistry()
         .AddEngineBlocks()

@@ -253,6 +253,144 @@ public sealed class ManifestTests : IDisposable
         mismatch.Should().Throw<Core.Errors.SpectroFlowException>().WithMessage("*header differs*");
     }
 
+    [Fact]
+    public async Task Preview_CountsItemsShardAndUpToDate_FromTheManifest_AndWritesNothing()
+    {
+        InputPreview fresh = (await PreviewAsync()).Inputs.Should().ContainSingle().Subject;
+        fresh.Should().BeEquivalentTo(new { Input = "songs", Items = 12L, InShard = 12L, UpToDate = 0L, ToRun = 12L, Error = (string?)null });
+        fresh.FirstToRun.Should().Equal("f00.txt", "f01.txt", "f02.txt");
+        Directory.Exists(OutputRoot).Should().BeFalse("a preview creates nothing");
+
+        var shard = new ShardSpec(1, 3);
+        string[] inShard = [.. Enumerable.Range(0, 12).Select(i => $"f{i:D2}.txt").Where(shard.Contains)];
+        InputPreview sharded = (await PreviewAsync(shard)).Inputs.Single();
+        sharded.Items.Should().Be(12);
+        sharded.InShard.Should().Be(inShard.Length).And.BeInRange(1, 11);
+        sharded.FirstToRun.Should().Equal(inShard.Take(3));
+
+        await RunAsync();
+        _processed.Clear();
+        Dictionary<string, string> before = OutputFolderState();
+        InputPreview done = (await PreviewAsync()).Inputs.Single();
+        done.UpToDate.Should().Be(12);
+        done.ToRun.Should().Be(0);
+        done.FirstToRun.Should().BeEmpty();
+
+        File.WriteAllText(Path.Combine(_root, "in", "f04.txt"), "changed");
+        File.Delete(Path.Combine(_root, "in", "f09.txt"));
+        RunPreview changed = await PreviewAsync();
+        changed.Inputs.Single().Should().BeEquivalentTo(new { Items = 11L, InShard = 11L, UpToDate = 10L, ToRun = 1L });
+        changed.Inputs.Single().FirstToRun.Should().Equal("f04.txt");
+        changed.StaleEntries.Should().Be(1, "f09.txt is in the manifest but no longer in the input");
+
+        (await PreviewAsync(resume: false)).Inputs.Single().ToRun.Should().Be(11);
+        _processed.Should().BeEmpty("a preview runs no step");
+        OutputFolderState().Should().Equal(before);
+    }
+
+    [Fact]
+    public async Task NoResume_RedoesEveryItem_RewritesTheManifest_AndGivesTheSameBytes()
+    {
+        await RunAsync();
+        Dictionary<string, string> hashes = Outputs().ToDictionary(p => p, p => RunManifest.HashFileOrNull(Path.Combine(OutputRoot, p))!);
+        DateTime old = new(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        foreach (string path in hashes.Keys)
+        {
+            File.SetLastWriteTimeUtc(Path.Combine(OutputRoot, path), old);
+        }
+
+        _processed.Clear();
+        RunReport again = await RunAsync(resume: false);
+
+        again.Skipped.Should().Be(0);
+        _processed.Should().HaveCount(12);
+        hashes.Should().OnlyContain(p => RunManifest.HashFileOrNull(Path.Combine(OutputRoot, p.Key)) == p.Value);
+        hashes.Keys.Should().OnlyContain(p => File.GetLastWriteTimeUtc(Path.Combine(OutputRoot, p)) > old, "every output was written again");
+        RunManifest.Read(again.ManifestPath!).Entries.Should().HaveCount(12).And.OnlyContain(e => e.Status == RunManifest.Ok);
+        _processed.Clear();
+        (await RunAsync()).Skipped.Should().Be(12);
+    }
+
+    [Fact]
+    public async Task Compaction_DropsEntriesOfDeletedInputs_ButKeepsTheirFiles()
+    {
+        await RunAsync();
+        File.Delete(Path.Combine(_root, "in", "f03.txt"));
+
+        RunReport second = await RunAsync();
+
+        second.Skipped.Should().Be(11);
+        second.DroppedEntries.Should().Be(1);
+        second.PrunedFiles.Should().BeEmpty();
+        RunManifest.Read(second.ManifestPath!).Entries.Select(e => e.Key).Should().HaveCount(11).And.NotContain("f03.txt");
+        File.Exists(Path.Combine(OutputRoot, "copies", "f03.txt.out")).Should().BeTrue("without --prune no file is deleted");
+    }
+
+    [Fact]
+    public async Task Compaction_CancelledRun_KeepsEntriesOfDeletedInputs()
+    {
+        await RunAsync();
+        File.Delete(Path.Combine(_root, "in", "f03.txt"));
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        RunReport interrupted = await RunAsync(cancellationToken: cancelled.Token, prune: true);
+
+        interrupted.DroppedEntries.Should().Be(0);
+        interrupted.PrunedFiles.Should().BeEmpty();
+        RunManifest.Read(interrupted.ManifestPath!).Entries.Should().Contain(e => e.Key == "f03.txt");
+        File.Exists(Path.Combine(OutputRoot, "copies", "f03.txt.out")).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Prune_DeletesOnlyRecordedUnchangedFilesOfRemovedItems()
+    {
+        RunReport first = await RunAsync();
+        foreach (string removed in new[] { "f03.txt", "f04.txt", "f05.txt" })
+        {
+            File.Delete(Path.Combine(_root, "in", removed));
+        }
+
+        File.WriteAllText(Path.Combine(OutputRoot, "copies", "f04.txt.out"), "edited by hand");
+        File.WriteAllText(Path.Combine(OutputRoot, "copies", "extra.txt"), "not recorded");
+        string outside = Path.Combine(_root, "outside.txt");
+        File.WriteAllText(outside, "outside the output root");
+        File.AppendAllText(first.ManifestPath!, RunManifest.ToLine(new ManifestEntry("gone.txt", "x", 1, RunManifest.Ok, [new("../outside.txt", RunManifest.HashFileOrNull(outside)!)], [])) + "\n");
+
+        RunReport pruned = await RunAsync(prune: true);
+
+        pruned.PrunedFiles.Should().Equal("copies/f03.txt.out", "copies/f05.txt.out");
+        pruned.DroppedEntries.Should().Be(4);
+        Outputs().Should().Equal([.. Enumerable.Range(0, 12).Where(i => i is not 3 and not 5).Select(i => $"copies/f{i:D2}.txt.out").Append("copies/extra.txt").Order(StringComparer.Ordinal)]);
+        File.ReadAllText(Path.Combine(OutputRoot, "copies", "f04.txt.out")).Should().Be("edited by hand");
+        File.Exists(outside).Should().BeTrue();
+        RunManifest.Read(pruned.ManifestPath!).Entries.Should().HaveCount(9);
+    }
+
+    [Fact]
+    public async Task Merge_CompactedShardManifests_StillMergeAndResume()
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            await RunAsync(shard: new ShardSpec(i, 3));
+        }
+
+        File.Delete(Path.Combine(_root, "in", "f03.txt"));
+        long dropped = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            dropped += (await RunAsync(shard: new ShardSpec(i, 3))).DroppedEntries;
+        }
+
+        dropped.Should().Be(1, "only the shard that held f03.txt drops it");
+        string merged = Path.Combine(OutputRoot, "manifest.jsonl");
+        RunManifest.Merge(merged, [.. Enumerable.Range(0, 3).Select(i => Path.Combine(OutputRoot, RunManifest.FileName(new ShardSpec(i, 3))))]).Should().Be(11);
+        _processed.Clear();
+        RunReport resumed = await RunAsync();
+        resumed.Skipped.Should().Be(11);
+        _processed.Should().BeEmpty();
+    }
+
     [Theory]
     [InlineData("0/1", 0, 1)]
     [InlineData("3/4", 3, 4)]
@@ -288,13 +426,22 @@ public sealed class ManifestTests : IDisposable
         return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    private async Task<RunReport> RunAsync(string tag = "a", ShardSpec? shard = null, CancellationToken cancellationToken = default)
+    private Task<RunReport> RunAsync(string tag = "a", ShardSpec? shard = null, bool resume = true, bool prune = false, CancellationToken cancellationToken = default) =>
+        new RecipeRunner().RunAsync(LoadPlan(tag), Options(shard, resume, prune), cancellationToken);
+
+    private Task<RunPreview> PreviewAsync(ShardSpec? shard = null, bool resume = true) =>
+        new RecipeRunner().PreviewAsync(LoadPlan("a"), Options(shard, resume, prune: false), sampleSize: 3);
+
+    private static RunOptions Options(ShardSpec? shard, bool resume, bool prune) =>
+        new() { Manifest = true, Shard = shard, Resume = resume, Prune = prune, ToolVersion = "test" };
+
+    private RunPlan LoadPlan(string tag)
     {
         BlockRegistry registry = new BlockRegistry()
             .AddEngineBlocks()
             .Add("save-copy", (SaveCopyOptions o, BlockServices _) => new SaveCopyBlock(o, _processed), "Copies a file.");
         var settings = new RecipeLoadSettings { Overrides = new Dictionary<string, string> { ["tag"] = tag } };
-        RunPlan plan = new RecipeLoader(registry, settings).LoadText(
+        return new RecipeLoader(registry, settings).LoadText(
             """
             params:
               tag: a
@@ -311,6 +458,16 @@ public sealed class ManifestTests : IDisposable
             """,
             "r.yaml",
             _root);
-        return await new RecipeRunner().RunAsync(plan, new RunOptions { Manifest = true, Shard = shard, ToolVersion = "test" }, cancellationToken);
     }
+
+    /// <summary>Every file under the output root with its content hash and write time (to show that nothing changed).</summary>
+    private Dictionary<string, string> OutputFolderState() =>
+        Directory.Exists(OutputRoot)
+            ? Directory.GetFiles(OutputRoot, "*", SearchOption.AllDirectories).ToDictionary(
+                f => Path.GetRelativePath(OutputRoot, f),
+                f => RunManifest.HashFileOrNull(f) + "@" + File.GetLastWriteTimeUtc(f).Ticks)
+            : [];
+
+    private string[] Outputs() =>
+        [.. Directory.GetFiles(Path.Combine(OutputRoot, "copies")).Select(f => Path.GetRelativePath(OutputRoot, f).Replace('\\', '/')).Order(StringComparer.Ordinal)];
 }

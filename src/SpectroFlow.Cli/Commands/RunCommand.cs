@@ -9,8 +9,9 @@ using SpectroFlow.Engine.Running;
 namespace SpectroFlow.Cli.Commands;
 
 /// <summary>
-/// <c>run RECIPE [--set k=v]... [--output DIR] [--shard i/N] [--fail-fast] [--dry-run]</c>: runs a recipe with a manifest
-/// (resume) in the output root. Exit 0 all items ok, 1 any failed, 2 recipe/usage error, 130 cancelled.
+/// <c>run RECIPE [--set k=v]... [--output DIR] [--shard i/N] [--fail-fast] [--dry-run] [--no-resume] [--prune]</c>: runs
+/// a recipe with a manifest (resume) in the output root. Exit 0 all items ok, 1 any failed (or, with --dry-run, an input
+/// could not be listed), 2 recipe/usage error, 130 cancelled.
 /// </summary>
 internal static class RunCommand
 {
@@ -20,8 +21,10 @@ internal static class RunCommand
         var shard = new Option<string?>("--shard") { Description = "Run shard i of N (0-based, e.g. 2/8); default from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID" };
         var shardCount = new Option<int?>("--shard-count") { Description = "Shard count for JOB_COMPLETION_INDEX / SLURM_ARRAY_TASK_ID" };
         var failFast = new Option<bool>("--fail-fast") { Description = "Stop at the first failed item (exit 1)" };
-        var dryRun = new Option<bool>("--dry-run") { Description = "Validate and show the plan; run nothing" };
-        var command = new Command("run", "Run a recipe (resumes from the output root's manifest)") { shard, shardCount, failFast, dryRun };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Validate, show the plan and list the inputs: items per input, in this shard, up to date, to run; writes nothing" };
+        var noResume = new Option<bool>("--no-resume") { Description = "Ignore the manifest: redo every item and rewrite the manifest from scratch" };
+        var prune = new Option<bool>("--prune") { Description = "Delete the output files the manifest recorded for items no longer in the inputs (unchanged files only)" };
+        var command = new Command("run", "Run a recipe (resumes from the output root's manifest)") { shard, shardCount, failFast, dryRun, noResume, prune };
         recipe.AddTo(command);
         command.SetAction((result, cancellationToken) => context.RunAsync(async () =>
         {
@@ -29,24 +32,63 @@ internal static class RunCommand
             ShardSpec? spec = result.GetValue(shard) is { Length: > 0 } text
                 ? ShardSpec.Parse(text)
                 : ShardSpec.FromEnvironment(Environment.GetEnvironmentVariable, result.GetValue(shardCount));
-            if (result.GetValue(dryRun))
+            var options = new RunOptions
             {
-                foreach (string line in GraphCommand.Text(plan))
-                {
-                    context.Out.WriteLine(line);
-                }
-
-                context.Out.WriteLine($"dry run: output {plan.OutputRoot}, shard {spec?.ToString() ?? "all"}, manifest {RunManifest.FileName(spec)}");
-                return ExitCodes.Success;
-            }
-
-            return await RunAsync(context, plan, spec, result.GetValue(failFast), cancellationToken).ConfigureAwait(false);
+                Shard = spec,
+                Manifest = true,
+                Resume = !result.GetValue(noResume),
+                Prune = result.GetValue(prune),
+                ToolVersion = ToolVersion,
+            };
+            return result.GetValue(dryRun)
+                ? await DryRunAsync(context, plan, options, cancellationToken).ConfigureAwait(false)
+                : await RunAsync(context, plan, options, result.GetValue(failFast), cancellationToken).ConfigureAwait(false);
         }));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, RunPlan plan, ShardSpec? shard, bool failFast, CancellationToken cancellationToken)
+    /// <summary>Prints the plan and what a run would do per input (listing only: nothing is decoded or written).</summary>
+    private static async Task<int> DryRunAsync(CliContext context, RunPlan plan, RunOptions options, CancellationToken cancellationToken)
     {
+        foreach (string line in GraphCommand.Text(plan))
+        {
+            context.Out.WriteLine(line);
+        }
+
+        string shard = options.Shard?.ToString() ?? "all";
+        context.Out.WriteLine($"dry run: output {plan.OutputRoot}, shard {shard}, manifest {RunManifest.FileName(options.Shard)}{(options.Resume ? string.Empty : " (ignored: --no-resume)")}");
+        RunPreview preview = await new RecipeRunner().PreviewAsync(plan, options, cancellationToken: cancellationToken).ConfigureAwait(false);
+        foreach (InputPreview input in preview.Inputs)
+        {
+            if (input.Error is not null)
+            {
+                context.Out.WriteLine($"input {input.Input}: cannot list: {input.Error}");
+                continue;
+            }
+
+            context.Out.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"input {input.Input}: {input.Items} items, {input.InShard} in shard {shard}, {input.UpToDate} up to date (skipped), {input.ToRun} to run"));
+            if (input.FirstToRun.Count > 0)
+            {
+                string more = input.ToRun > input.FirstToRun.Count ? ", …" : string.Empty;
+                context.Out.WriteLine($"  would run: {string.Join(", ", input.FirstToRun)}{more}");
+            }
+        }
+
+        if (preview.StaleEntries is > 0 and long stale)
+        {
+            context.Out.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"manifest: {stale} entries of items no longer in the inputs (a run drops them{(options.Prune ? " and --prune deletes their files" : string.Empty)})"));
+        }
+
+        return preview.Inputs.Any(i => i.Error is not null) ? ExitCodes.Failure : ExitCodes.Success;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, RunPlan plan, RunOptions baseOptions, bool failFast, CancellationToken cancellationToken)
+    {
+        ShardSpec? shard = baseOptions.Shard;
         Directory.CreateDirectory(plan.OutputRoot);
         string logFile = Path.Combine(plan.OutputRoot, shard is null ? "run.log.jsonl" : $"run.shard-{shard.Index}-of-{shard.Count}.log.jsonl");
         using Serilog.Core.Logger log = new LoggerConfiguration()
@@ -59,11 +101,8 @@ internal static class RunCommand
         int stoppedByFailure = 0;
         bool live = ReferenceEquals(context.Error, Console.Error) && !Console.IsErrorRedirected;
         var printer = new ProgressPrinter(context.Error, plan);
-        var options = new RunOptions
+        RunOptions options = baseOptions with
         {
-            Shard = shard,
-            Manifest = true,
-            ToolVersion = ToolVersion,
             Progress = printer.Print,
             OnError = record =>
             {
@@ -75,7 +114,7 @@ internal static class RunCommand
             },
         };
 
-        log.Information("run {Recipe} -> {Output} (shard {Shard}, seed {Seed})", plan.File, plan.OutputRoot, shard?.ToString() ?? "all", plan.Seed);
+        log.Information("run {Recipe} -> {Output} (shard {Shard}, seed {Seed}, resume {Resume})", plan.File, plan.OutputRoot, shard?.ToString() ?? "all", plan.Seed, options.Resume);
         var runner = new RecipeRunner(line => log.Information("{Line}", line));
         RunReport report = live
             ? await LiveProgress.RunAsync(plan, options, runner, stop.Token).ConfigureAwait(false)
@@ -97,9 +136,17 @@ internal static class RunCommand
             context.Out.WriteLine($"engine fault: {fault.Message}");
         }
 
+        foreach (string pruned in report.PrunedFiles)
+        {
+            log.Information("pruned {File}", pruned);
+        }
+
+        string cleanup = report.DroppedEntries == 0 && report.PrunedFiles.Count == 0
+            ? string.Empty
+            : string.Create(CultureInfo.InvariantCulture, $", {report.DroppedEntries} entries of removed items dropped, {report.PrunedFiles.Count} files pruned");
         string summary = string.Create(
             CultureInfo.InvariantCulture,
-            $"{report.Completed} outputs, {report.Skipped} items skipped (already done), {report.Errors.Count} errors in {report.Elapsed.TotalSeconds:F1} s; manifest {report.ManifestPath}");
+            $"{report.Completed} outputs, {report.Skipped} items skipped (already done), {report.Errors.Count} errors in {report.Elapsed.TotalSeconds:F1} s; manifest {report.ManifestPath}{cleanup}");
         context.Out.WriteLine(summary);
         log.Information("{Summary}", summary);
 

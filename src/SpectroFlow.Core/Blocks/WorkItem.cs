@@ -28,6 +28,15 @@ public sealed class WorkItem
 
         /// <summary>Comma-separated tags (string).</summary>
         public const string Tags = "tags";
+
+        /// <summary>Id of the recipe input the item (or its source item) came from (string); set by the engine.</summary>
+        public const string Input = "input";
+
+        /// <summary>
+        /// The source item's key within its input, without the input id that prefixes keys when a recipe has several
+        /// inputs (string); set by the engine.
+        /// </summary>
+        public const string InputKey = "input_key";
     }
 
     private WorkItem(string key, long ordinal, object payload, ulong seed, ImmutableSortedDictionary<string, object> metadata)

@@ -20,13 +20,18 @@ namespace SpectroFlow.Core.IO;
 /// <item><c>{stem}</c>: the source file's name without extension, plus <c>_{clip_index:D5}</c> when the item is a clip
 /// (e.g. <c>song_00003</c>).</item>
 /// <item><c>{source_stem}</c>: the source file's name without extension only.</item>
-/// <item><c>{source_dir}</c>: the folder of the item's key relative to its input (<c>a/b</c> gives <c>a_b</c>; empty at the top).</item>
+/// <item><c>{source_dir}</c>: the folder of the item's key relative to its input (<c>a/b</c> gives <c>a_b</c>; empty at
+/// the top): from the <c>input_key</c> metadata, so the input id that prefixes keys when a recipe has several inputs is
+/// not part of it.</item>
+/// <item><c>{input}</c>: the id of the recipe input the item came from (item metadata set by the engine); with several
+/// inputs, <c>{input}_{stem}</c> keeps equal file names of two inputs apart.</item>
 /// <item><c>{ordinal}</c>: the item's ordinal in its source.</item>
 /// </list>
 /// Placeholder values never create folders: '/', '\' and characters invalid in file names become '_'. A placeholder
 /// whose metadata is missing fails the item. The extension is appended by the block. Within one run, a file written
 /// for one item is never overwritten for another: the second item fails, naming the first (make the template unique,
-/// e.g. with <c>{source_dir}</c> or <c>{ordinal}</c>).
+/// e.g. with <c>{input}</c>, <c>{source_dir}</c> or <c>{ordinal}</c>). The engine reserves the files of items an
+/// earlier run finished with <see cref="TryReserve"/>, so they are not overwritten for another item either.
 /// </remarks>
 public static class OutputNaming
 {
@@ -97,7 +102,7 @@ public static class OutputNaming
             {
                 "stem" => Stem(item),
                 "source_stem" => SourceStem(item),
-                "source_dir" => Path.GetDirectoryName(item.Key.Split('#')[0]) ?? string.Empty,
+                "source_dir" => Path.GetDirectoryName(item.GetMetadata<string?>(WorkItem.Keys.InputKey, null) ?? item.Key.Split('#')[0]) ?? string.Empty,
                 "ordinal" => Format(item.Ordinal, part.Format, item, part.Name),
                 _ => item.Metadata.TryGetValue(part.Name, out object? meta)
                     ? Format(meta, part.Format, item, part.Name)
@@ -156,6 +161,24 @@ public static class OutputNaming
         });
     }
 
+    /// <summary>
+    /// Reserves <paramref name="relativePath"/> (under the output root, '/' separated) for the item with
+    /// <paramref name="key"/> in this run, as if that item had written it: used for the files an earlier run wrote for
+    /// an item (which this run may skip), so that no other item overwrites them.
+    /// </summary>
+    /// <returns>False when another item already wrote or reserved the path in this run.</returns>
+    public static bool TryReserve(RunContext run, string relativePath, string key)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(relativePath);
+        ArgumentNullException.ThrowIfNull(key);
+        string fullPath = Path.GetFullPath(Path.Combine(run.OutputRoot, relativePath));
+        return Claim(run, fullPath, key) == key;
+    }
+
+    private static string Claim(RunContext run, string fullPath, string key) =>
+        run.Resources.GetOrCreate(ClaimsResource, () => new ConcurrentDictionary<string, string>(StringComparer.Ordinal)).GetOrAdd(fullPath, key);
+
     private static (string FullPath, string Relative) Target(RunContext run, OutputPath folder, string template, string extension, WorkItem item)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -168,11 +191,10 @@ public static class OutputNaming
             throw new SpectroFlowException($"{item}: output '{fullPath}' is outside the output root");
         }
 
-        ConcurrentDictionary<string, string> claimed = run.Resources.GetOrCreate(ClaimsResource, () => new ConcurrentDictionary<string, string>(StringComparer.Ordinal));
-        string owner = claimed.GetOrAdd(fullPath, item.Key);
+        string owner = Claim(run, fullPath, item.Key);
         if (owner != item.Key)
         {
-            throw new SpectroFlowException($"{item}: output '{relative}' was already written for item '{owner}' in this run; make the name template unique (e.g. add {{source_dir}} or {{ordinal}})");
+            throw new SpectroFlowException($"{item}: output '{relative}' was already written for item '{owner}' in this run; make the name template unique (e.g. add {{input}}, {{source_dir}} or {{ordinal}})");
         }
 
         return (fullPath, relative);

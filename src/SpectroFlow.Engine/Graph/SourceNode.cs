@@ -5,7 +5,10 @@ using SpectroFlow.Engine.Running;
 
 namespace SpectroFlow.Engine.Graph;
 
-/// <summary>Pumps an <see cref="IItemSource{TOut}"/> into its downstream steps, stopping promptly on cancellation.</summary>
+/// <summary>
+/// Pumps an <see cref="IItemSource{TOut}"/> into its downstream steps (keys as <see cref="SourceItems"/> makes them),
+/// stopping promptly on cancellation.
+/// </summary>
 internal sealed class SourceNode : GraphNode
 {
     private Task _pump = Task.CompletedTask;
@@ -26,7 +29,8 @@ internal sealed class SourceNode : GraphNode
         CancellationToken token = State.Token;
         try
         {
-            await foreach (WorkItem item in Step.Block.Read!(Block, State.Run, token).ConfigureAwait(false))
+            bool listedToTheEnd = true;
+            await foreach (WorkItem item in SourceItems.ReadAsync(Step, Block, State.Run, State.PrefixesKeys, token).ConfigureAwait(false))
             {
                 ManifestTracker.Decision decision = State.Tracker.Admit(item);
                 if (decision != ManifestTracker.Decision.Run)
@@ -38,12 +42,18 @@ internal sealed class SourceNode : GraphNode
                 if (token.IsCancellationRequested)
                 {
                     Counter.Cancelled();
+                    listedToTheEnd = false;
                     break;
                 }
 
                 Counter.Succeeded();
                 await EmitAsync(item).ConfigureAwait(false);
                 State.Tracker.Release(item, token);
+            }
+
+            if (listedToTheEnd)
+            {
+                State.Tracker.InputListed();
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -178,6 +178,14 @@ public sealed class RecipeLoader
         }
 
         var sources = specs.Where(s => s.IsSource).ToList();
+        if (sources.Count > 1)
+        {
+            foreach (StepSpec source in sources.Where(s => s.Id.IndexOfAny(['/', '#']) >= 0))
+            {
+                errors.Add(new ValidationError($"input id '{source.Id}' must not contain '/' or '#': with several inputs it starts the item keys", source.IdLocation));
+            }
+        }
+
         StepSpec? previous = null;
         foreach (StepSpec spec in specs.Where(s => !s.IsSource))
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using SpectroFlow.Core.Blocks;
+using SpectroFlow.Core.IO;
 using SpectroFlow.Core.Items;
 using SpectroFlow.Engine.Recipes;
 
@@ -12,7 +13,9 @@ namespace SpectroFlow.Engine.Running;
 /// seed, written files (of the item and its descendants, matched by the root of their key) and errors. Without stream
 /// steps, each source item's line is appended (and flushed) as soon as every delivery of it and of its descendants has
 /// been processed, so a killed run keeps what it finished; with stream steps (which combine items under new keys) the
-/// lines are written at the end of the run. The file is rewritten atomically, sorted, when the run ends.
+/// lines are written at the end of the run. The file is rewritten atomically, sorted, when the run ends; when every input
+/// was listed to the end (not cancelled, no source failure) that rewrite is also a compaction: entries of items that are
+/// no longer in the inputs are dropped (and with <see cref="RunOptions.Prune"/> their recorded files deleted first).
 /// </summary>
 internal sealed class ManifestTracker : IDisposable
 {
@@ -22,9 +25,14 @@ internal sealed class ManifestTracker : IDisposable
     private readonly RunOptions _options;
     private readonly Dictionary<string, ManifestEntry> _previous;
     private readonly string? _previousRecipeHash;
+    private readonly bool _resumable;
+    private readonly int _inputCount;
     private readonly ConcurrentDictionary<string, Root> _roots = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _present = new(StringComparer.Ordinal);
     private long _skipped;
+    private int _inputsListed;
 
+    /// <summary>Reads the previous manifest (when the run keeps one); writes nothing until <see cref="Begin"/>.</summary>
     public ManifestTracker(RunPlan plan, RunOptions options)
     {
         _options = options;
@@ -32,6 +40,7 @@ internal sealed class ManifestTracker : IDisposable
         OutputRoot = plan.OutputRoot;
         Path = System.IO.Path.Combine(plan.OutputRoot, RunManifest.FileName(options.Shard));
         _incremental = options.Manifest && plan.Steps.All(s => s.Block.Shape != Registry.BlockShape.Stream);
+        _inputCount = Graph.SourceItems.Inputs(plan).Count();
         if (options.Manifest)
         {
             (ManifestHeader? header, IReadOnlyList<ManifestEntry> entries) = RunManifest.Read(Path);
@@ -42,6 +51,8 @@ internal sealed class ManifestTracker : IDisposable
         {
             _previous = [];
         }
+
+        _resumable = options.Resume && _previousRecipeHash == RecipeHash;
     }
 
     public string RecipeHash { get; }
@@ -52,6 +63,12 @@ internal sealed class ManifestTracker : IDisposable
 
     public long Skipped => Interlocked.Read(ref _skipped);
 
+    /// <summary>Entries dropped from the manifest because their items are no longer in the inputs (set by <see cref="WriteManifest"/>).</summary>
+    public long DroppedEntries { get; private set; }
+
+    /// <summary>Files deleted by <see cref="RunOptions.Prune"/>, relative to the output root (set by <see cref="WriteManifest"/>).</summary>
+    public IReadOnlyList<string> PrunedFiles { get; private set; } = [];
+
     public enum Decision
     {
         Run,
@@ -61,13 +78,25 @@ internal sealed class ManifestTracker : IDisposable
 
     /// <summary>
     /// Starts the manifest: the header line and the previous entries of the same recipe (a reused entry is always
-    /// re-verified, so keeping entries that this run may redo is safe; the last line per key wins).
+    /// re-verified, so keeping entries that this run may redo is safe; the last line per key wins). With
+    /// <see cref="RunOptions.Resume"/> off, the manifest starts empty. The files of those entries that are ok are
+    /// reserved for their items (<see cref="OutputNaming.TryReserve"/>) before any item runs, so another item of this run
+    /// that would write the same path fails instead of overwriting a file a skipped item stands for.
     /// </summary>
-    public void Begin(RunPlan plan)
+    public void Begin(RunPlan plan, RunContext run)
     {
+        ArgumentNullException.ThrowIfNull(run);
         if (!_options.Manifest)
         {
             return;
+        }
+
+        foreach (ManifestEntry entry in StillValid().Where(e => e.Status == RunManifest.Ok))
+        {
+            foreach (ManifestOutput output in entry.Outputs ?? [])
+            {
+                OutputNaming.TryReserve(run, output.Path, entry.Key);
+            }
         }
 
         Directory.CreateDirectory(OutputRoot);
@@ -78,32 +107,61 @@ internal sealed class ManifestTracker : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether a source item would run here, without recording anything (dry runs use this too): another shard's, up
+    /// to date (its manifest entry is reusable: <see cref="RunManifest.IsReusable"/>), or to run.
+    /// </summary>
+    public Assessment Assess(WorkItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (_options.Shard is { } shard && !shard.Contains(item.Key))
+        {
+            return new Assessment(Decision.OtherShard, null, null);
+        }
+
+        if (!_resumable || !_previous.TryGetValue(item.Key, out ManifestEntry? entry))
+        {
+            return new Assessment(Decision.Run, null, null);
+        }
+
+        string inputHash = InputHash(item.Payload);
+        return RunManifest.IsReusable(entry, _previousRecipeHash!, RecipeHash, inputHash, OutputRoot)
+            ? new Assessment(Decision.Skip, inputHash, entry)
+            : new Assessment(Decision.Run, inputHash, null);
+    }
+
     /// <summary>Whether a source item runs here; registers it when it does.</summary>
     public Decision Admit(WorkItem item)
     {
-        if (_options.Shard is { } shard && !shard.Contains(item.Key))
+        Assessment assessment = Assess(item);
+        if (assessment.Decision == Decision.OtherShard)
         {
             return Decision.OtherShard;
         }
 
+        _present.TryAdd(item.Key, 0);
         if (!_options.Manifest)
         {
             return Decision.Run;
         }
 
-        string inputHash = InputHash(item.Payload);
-        if (_previousRecipeHash is not null
-            && _previous.TryGetValue(item.Key, out ManifestEntry? entry)
-            && RunManifest.IsReusable(entry, _previousRecipeHash, RecipeHash, inputHash, OutputRoot))
+        if (assessment.Reused is { } entry)
         {
             Append(entry);
             Interlocked.Increment(ref _skipped);
             return Decision.Skip;
         }
 
-        _roots[item.Key] = new Root(inputHash, item.Seed);
+        _roots[item.Key] = new Root(assessment.InputSha256 ?? InputHash(item.Payload), item.Seed);
         return Decision.Run;
     }
+
+    /// <summary>An input was listed to its end (not cancelled, no failure): compaction needs every input listed.</summary>
+    public void InputListed() => Interlocked.Increment(ref _inputsListed);
+
+    /// <summary>Previous manifest entries whose keys are not in <paramref name="presentKeys"/> (the items of this run's shard).</summary>
+    public IEnumerable<ManifestEntry> EntriesNotIn(IReadOnlySet<string> presentKeys) =>
+        _previous.Values.Where(e => !presentKeys.Contains(e.Key));
 
     /// <summary>One more delivery of <paramref name="item"/> (or a descendant) is in flight.</summary>
     public void Acquire(WorkItem item)
@@ -151,7 +209,11 @@ internal sealed class ManifestTracker : IDisposable
         }
     }
 
-    /// <summary>Writes the manifest: reused entries plus every admitted item (unless the run was cancelled: those are redone).</summary>
+    /// <summary>
+    /// Writes the manifest: reused entries plus every admitted item (unless the run was cancelled: those are redone).
+    /// When every input was listed and the run was not cancelled, the manifest is compacted to the items of this run
+    /// (after <see cref="RunOptions.Prune"/> has deleted the recorded files of the dropped items).
+    /// </summary>
     public void WriteManifest(RunPlan plan, IReadOnlyCollection<ErrorRecord> errors, bool cancelled)
     {
         if (!_options.Manifest)
@@ -174,12 +236,53 @@ internal sealed class ManifestTracker : IDisposable
             }
         }
 
+        if (!cancelled && Volatile.Read(ref _inputsListed) == _inputCount)
+        {
+            var present = new HashSet<string>(_present.Keys, StringComparer.Ordinal);
+            ManifestEntry[] gone = [.. EntriesNotIn(present)];
+            foreach (ManifestEntry entry in gone)
+            {
+                entries.Remove(entry.Key);
+            }
+
+            if (_options.Prune)
+            {
+                PrunedFiles = Prune(gone, entries.Values);
+            }
+
+            DroppedEntries = gone.Length;
+        }
+
         Directory.CreateDirectory(OutputRoot);
         RunManifest.Write(Path, Header(plan), entries.Values);
     }
 
-    /// <summary>Previous entries of the same recipe: items this run did not reach keep them (a cancelled run loses nothing).</summary>
-    private ManifestEntry[] StillValid() => _previousRecipeHash == RecipeHash ? [.. _previous.Values] : [];
+    /// <summary>
+    /// Deletes the recorded output files of items no longer in the inputs: only paths under the output root, only when
+    /// the file still has the recorded SHA-256, and never a path that a current entry records.
+    /// </summary>
+    private List<string> Prune(IEnumerable<ManifestEntry> gone, IEnumerable<ManifestEntry> current)
+    {
+        var kept = new HashSet<string>(current.SelectMany(e => e.Outputs ?? []).Select(o => o.Path), StringComparer.Ordinal);
+        string root = System.IO.Path.GetFullPath(OutputRoot);
+        var deleted = new List<string>();
+        foreach (ManifestOutput output in gone.SelectMany(e => e.Outputs ?? []).Where(o => !kept.Contains(o.Path)).DistinctBy(o => o.Path).OrderBy(o => o.Path, StringComparer.Ordinal))
+        {
+            string full = System.IO.Path.GetFullPath(System.IO.Path.Combine(root, output.Path));
+            string relative = System.IO.Path.GetRelativePath(root, full);
+            bool underRoot = relative != ".." && !relative.StartsWith(".." + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal) && !System.IO.Path.IsPathRooted(relative);
+            if (underRoot && full != Path && RunManifest.HashFileOrNull(full) == output.Sha256)
+            {
+                File.Delete(full);
+                deleted.Add(output.Path);
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <summary>Previous entries of the same recipe when resuming: items this run did not reach keep them (a cancelled run loses nothing).</summary>
+    private ManifestEntry[] StillValid() => _resumable ? [.. _previous.Values] : [];
 
     private ManifestHeader Header(RunPlan plan) =>
         new(RecipeHash, _options.ToolVersion, plan.Parameters, plan.Seed, _options.Shard?.ToString());
@@ -226,6 +329,9 @@ internal sealed class ManifestTracker : IDisposable
 
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(payload.ToString() ?? string.Empty)));
     }
+
+    /// <summary>What a run would do with a source item; <paramref name="Reused"/> is the reusable entry of a skipped item.</summary>
+    public sealed record Assessment(Decision Decision, string? InputSha256, ManifestEntry? Reused);
 
     private sealed class Root(string inputSha256, ulong seed)
     {

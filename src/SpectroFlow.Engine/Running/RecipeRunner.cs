@@ -44,7 +44,7 @@ public sealed class RecipeRunner
         try
         {
             AtomicFile.DeleteAbandonedTemporaries(plan.OutputRoot);
-            tracker.Begin(plan);
+            tracker.Begin(plan, run);
             GraphBuilder.Start(nodes);
 
             // An engine fault in one step cancels the run so the other steps drain promptly.
@@ -81,15 +81,7 @@ public sealed class RecipeRunner
             await progress.ConfigureAwait(false);
             foreach (GraphNode node in nodes)
             {
-                switch (node.Block)
-                {
-                    case IAsyncDisposable asyncDisposable:
-                        await asyncDisposable.DisposeAsync().ConfigureAwait(false);
-                        break;
-                    case IDisposable disposable:
-                        disposable.Dispose();
-                        break;
-                }
+                await DisposeBlockAsync(node.Block).ConfigureAwait(false);
             }
         }
 
@@ -104,8 +96,94 @@ public sealed class RecipeRunner
             stopwatch.Elapsed)
         {
             Skipped = tracker.Skipped,
+            DroppedEntries = tracker.DroppedEntries,
+            PrunedFiles = tracker.PrunedFiles,
             ManifestPath = options.Manifest ? tracker.Path : null,
         };
+    }
+
+    /// <summary>
+    /// Lists the inputs of <paramref name="plan"/> as a run would (same keys, shard and resume decisions) without running
+    /// a step or writing anything: only the input blocks are created, and input files are read only to hash them when
+    /// the manifest has an entry to compare with.
+    /// </summary>
+    /// <param name="plan">The plan.</param>
+    /// <param name="options">Shard, manifest and resume settings, as for <see cref="RunAsync(RunPlan, RunOptions, CancellationToken)"/>.</param>
+    /// <param name="sampleSize">How many keys of items to run to list per input.</param>
+    /// <param name="cancellationToken">Stops the listing.</param>
+    public async Task<RunPreview> PreviewAsync(RunPlan plan, RunOptions options, int sampleSize = 5, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(options);
+        using var tracker = new ManifestTracker(plan, options);
+        await using var resources = new SharedResources();
+        var run = new RunContext(plan.Seed, plan.OutputRoot, resources, _log, plan.InputRoot);
+        bool prefixKeys = SourceItems.PrefixesKeys(plan);
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        var inputs = new List<InputPreview>();
+        foreach (PlannedStep input in SourceItems.Inputs(plan))
+        {
+            long items = 0, inShard = 0, upToDate = 0;
+            var firstToRun = new List<string>();
+            string? error = null;
+            object? block = null;
+            try
+            {
+                block = input.Block.Create(input.Options, new BlockServices(input.Id, run));
+                await foreach (WorkItem item in SourceItems.ReadAsync(input, block, run, prefixKeys, cancellationToken).ConfigureAwait(false))
+                {
+                    items++;
+                    ManifestTracker.Decision decision = tracker.Assess(item).Decision;
+                    if (decision == ManifestTracker.Decision.OtherShard)
+                    {
+                        continue;
+                    }
+
+                    inShard++;
+                    present.Add(item.Key);
+                    if (decision == ManifestTracker.Decision.Skip)
+                    {
+                        upToDate++;
+                    }
+                    else if (firstToRun.Count < sampleSize)
+                    {
+                        firstToRun.Add(item.Key);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+#pragma warning disable CA1031 // an input that cannot be listed is reported in the preview, as a run reports it
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                error = RunState.OneLine(ex);
+            }
+            finally
+            {
+                await DisposeBlockAsync(block).ConfigureAwait(false);
+            }
+
+            inputs.Add(new InputPreview(input.Id, items, inShard, upToDate, inShard - upToDate, firstToRun, error));
+        }
+
+        long? stale = options.Manifest && inputs.All(i => i.Error is null) ? tracker.EntriesNotIn(present).LongCount() : null;
+        return new RunPreview(inputs, stale, options.Manifest ? tracker.Path : null);
+    }
+
+    private static async ValueTask DisposeBlockAsync(object? block)
+    {
+        switch (block)
+        {
+            case IAsyncDisposable asyncDisposable:
+                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
     }
 
     private static async Task ReportProgressAsync(RunState state, Action<IReadOnlyDictionary<string, StepCounts>, TimeSpan> report, TimeSpan interval, Stopwatch stopwatch, CancellationToken token)

@@ -9,6 +9,18 @@ public sealed record RunOptions
     /// <summary>Writes <c>manifest.jsonl</c> (or <c>manifest.shard-I-of-N.jsonl</c>) in the output root and resumes from it.</summary>
     public bool Manifest { get; init; }
 
+    /// <summary>
+    /// Skips items the manifest shows done and unchanged (default). False (<c>--no-resume</c>): every item is redone and
+    /// the manifest is rewritten from scratch.
+    /// </summary>
+    public bool Resume { get; init; } = true;
+
+    /// <summary>
+    /// At the end of a complete run, deletes the output files the manifest recorded for items that are no longer in the
+    /// inputs (only files under the output root whose SHA-256 still matches the record).
+    /// </summary>
+    public bool Prune { get; init; }
+
     /// <summary>Tool version recorded in the manifest header.</summary>
     public string ToolVersion { get; init; } = "unknown";
 

@@ -47,6 +47,12 @@ public sealed class RunReport
     /// <summary>Source items skipped because the manifest shows them done with unchanged inputs, recipe and outputs.</summary>
     public long Skipped { get; init; }
 
+    /// <summary>Manifest entries dropped because their items are no longer in the inputs (only after a complete run).</summary>
+    public long DroppedEntries { get; init; }
+
+    /// <summary>Files deleted by <see cref="RunOptions.Prune"/>, relative to the output root.</summary>
+    public IReadOnlyList<string> PrunedFiles { get; init; } = [];
+
     /// <summary>The manifest written by the run, or null.</summary>
     public string? ManifestPath { get; init; }
 

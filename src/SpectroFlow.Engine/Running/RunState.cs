@@ -18,7 +18,11 @@ internal sealed class RunState
         Tracker = tracker ?? new ManifestTracker(plan, new RunOptions());
         Token = token;
         Counters = plan.Steps.ToDictionary(s => s.Id, _ => new StepCounter(), StringComparer.Ordinal);
+        PrefixesKeys = Graph.SourceItems.PrefixesKeys(plan);
     }
+
+    /// <summary>True when source item keys are prefixed with their input id (the plan has several inputs).</summary>
+    public bool PrefixesKeys { get; }
 
     public RunContext Run { get; }
 

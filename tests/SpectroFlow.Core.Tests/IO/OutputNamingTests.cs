@@ -70,6 +70,28 @@ public sealed class OutputNamingTests
     }
 
     [Fact]
+    public void Expand_InputAndSourceDir_UseTheKeyWithinTheInput()
+    {
+        WorkItem item = Item("songs/a/b/x.wav", (WorkItem.Keys.Input, "songs"), (WorkItem.Keys.InputKey, "a/b/x.wav")).CreateChild("2", "clip");
+
+        OutputNaming.Expand("{input}_{source_dir}_{stem}", item).Should().Be("songs_a_b_x");
+    }
+
+    [Fact]
+    public void TryReserve_PathOfAnotherItem_FailsAndPublishingItFailsToo()
+    {
+        using var directory = new TemporaryDirectory();
+        var run = new RunContext(1, directory.Path, new SharedResources());
+
+        OutputNaming.TryReserve(run, "x.bin", "a/x.wav").Should().BeTrue();
+        OutputNaming.TryReserve(run, "x.bin", "a/x.wav").Should().BeTrue();
+        OutputNaming.TryReserve(run, "x.bin", "b/x.wav").Should().BeFalse();
+        FluentActions.Invoking(() => OutputNaming.Publish(run, new OutputPath("."), "{stem}", ".bin", Item("b/x.wav"), [3]))
+            .Should().Throw<SpectroFlowException>().WithMessage("*b/x.wav*'x.bin'*already written*a/x.wav*");
+        File.Exists(Path.Combine(directory.Path, "x.bin")).Should().BeFalse();
+    }
+
+    [Fact]
     public void Publish_SameNameForTwoItems_SecondFailsNamingTheFirst()
     {
         using var directory = new TemporaryDirectory();
