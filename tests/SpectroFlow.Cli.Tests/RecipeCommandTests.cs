@@ -312,7 +312,7 @@ public sealed class RecipeCommandTests : IDisposable
               suffix: "!"
             inputs:
               - id: songs
-                folder: in
+                folder: ../in   # relative to this file
                 glob: ["*.txt"]
             steps:
               - id: copy
@@ -360,7 +360,7 @@ public sealed class RecipeCommandTests : IDisposable
         result.ExitCode.Should().Be(0);
         result.Output.Should().Contain("copy (transform, cpu, SourceFile -> WrittenFile): Copies files.")
             .And.Contain("  suffix: text, default \"!\"")
-            .And.Contain("  folder: text, required");
+            .And.Contain("  folder: inputpath, required");
     }
 
     [Fact]
