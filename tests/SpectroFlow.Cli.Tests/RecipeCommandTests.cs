@@ -377,7 +377,7 @@ public sealed class RecipeCommandTests : IDisposable
     {
         Engine.Recipes.RunPlan plan = new Engine.Recipes.RecipeLoader(CreateRegistry()).LoadFile(RecipePath);
 
-        Engine.Running.RunReport report = await Commands.LiveProgress.RunAsync(plan, new Engine.Running.RunOptions(), new Engine.Running.RecipeRunner(), CancellationToken.None);
+        Engine.Running.RunReport report = await new Commands.LiveProgress().RunAsync(plan, new Engine.Running.RunOptions(), new Engine.Running.RecipeRunner(), CancellationToken.None);
 
         report.Succeeded.Should().BeTrue();
         report.Steps["copy"].Succeeded.Should().Be(6);

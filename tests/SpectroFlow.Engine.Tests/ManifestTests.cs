@@ -90,6 +90,22 @@ public sealed class ManifestTests : IDisposable
     }
 
     [Fact]
+    public async Task InputCounts_ListedExpectedAndFinished_CountEveryItem_AndSkippedOnesAreNotRun()
+    {
+        RunReport first = await RunAsync();
+        File.Delete(Path.Combine(OutputRoot, "copies", "f05.txt.out"));
+        RunReport second = await RunAsync();
+        RunReport shard = await RunAsync(shard: new ShardSpec(0, 3), resume: false);
+
+        first.Steps["songs"].Should().Be(new StepCounts(Received: 12, Succeeded: 12, Failed: 0, Cancelled: 0, Produced: 12, Listed: 12, Expected: 12, Finished: 12));
+        second.Steps["songs"].Should().Be(new StepCounts(Received: 1, Succeeded: 1, Failed: 0, Cancelled: 0, Produced: 1, Listed: 12, Expected: 12, Finished: 1));
+        StepCounts shardCounts = shard.Steps["songs"];
+        shardCounts.Listed.Should().Be(12, "every item is listed, whatever its shard");
+        shardCounts.Finished.Should().Be(shardCounts.Received).And.BeInRange(1, 11);
+        second.Steps["save"].Finished.Should().BeNull("only inputs count finished items");
+    }
+
+    [Fact]
     public async Task Resume_DeletedOutput_RedoesOnlyThatItem()
     {
         await RunAsync();

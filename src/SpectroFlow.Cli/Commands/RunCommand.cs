@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Reflection;
 using Serilog;
+using Serilog.Filters;
 using Serilog.Formatting.Compact;
 using SpectroFlow.Engine.Recipes;
 using SpectroFlow.Engine.Running;
@@ -15,6 +16,8 @@ namespace SpectroFlow.Cli.Commands;
 /// </summary>
 internal static class RunCommand
 {
+    private const string SummaryProperty = "Summary";
+
     public static Command Create(CliContext context)
     {
         var recipe = new RecipeArguments();
@@ -91,16 +94,19 @@ internal static class RunCommand
         ShardSpec? shard = baseOptions.Shard;
         Directory.CreateDirectory(plan.OutputRoot);
         string logFile = Path.Combine(plan.OutputRoot, shard is null ? "run.log.jsonl" : $"run.shard-{shard.Index}-of-{shard.Count}.log.jsonl");
+        LiveProgress? live = ReferenceEquals(context.Error, Console.Error) && !Console.IsErrorRedirected ? new LiveProgress() : null;
+
+        // The summary is printed on stdout; the console log would say it twice.
         using Serilog.Core.Logger log = new LoggerConfiguration()
             .MinimumLevel.Debug()
-            .WriteTo.Logger(context.Logger)
+            .WriteTo.Logger(console => (live is null ? console.WriteTo.Logger(context.Logger) : console.WriteTo.Sink(live.LogSink))
+                .Filter.ByExcluding(Matching.WithProperty(SummaryProperty)))
             .WriteTo.File(new CompactJsonFormatter(), logFile)
             .CreateLogger();
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         int stoppedByFailure = 0;
-        bool live = ReferenceEquals(context.Error, Console.Error) && !Console.IsErrorRedirected;
-        var printer = new ProgressPrinter(context.Error, plan);
+        var printer = new ProgressText.Printer(context.Error, plan);
         RunOptions options = baseOptions with
         {
             Progress = printer.Print,
@@ -116,8 +122,8 @@ internal static class RunCommand
 
         log.Information("run {Recipe} -> {Output} (shard {Shard}, seed {Seed}, resume {Resume})", plan.File, plan.OutputRoot, shard?.ToString() ?? "all", plan.Seed, options.Resume);
         var runner = new RecipeRunner(line => log.Information("{Line}", line));
-        RunReport report = live
-            ? await LiveProgress.RunAsync(plan, options, runner, stop.Token).ConfigureAwait(false)
+        RunReport report = live is not null
+            ? await live.RunAsync(plan, options, runner, stop.Token).ConfigureAwait(false)
             : await runner.RunAsync(plan, options, stop.Token).ConfigureAwait(false);
 
         foreach (PlannedStep step in plan.Steps)
@@ -148,7 +154,7 @@ internal static class RunCommand
             CultureInfo.InvariantCulture,
             $"{report.Completed} outputs, {report.Skipped} items skipped (already done), {report.Errors.Count} errors in {report.Elapsed.TotalSeconds:F1} s; manifest {report.ManifestPath}{cleanup}");
         context.Out.WriteLine(summary);
-        log.Information("{Summary}", summary);
+        log.Information("{" + SummaryProperty + "}", summary);
 
         if (stoppedByFailure == 1)
         {
@@ -167,22 +173,4 @@ internal static class RunCommand
 
     private static string ToolVersion =>
         typeof(RunCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-
-    /// <summary>Plain periodic progress lines (per step done/failed and rate) for logs and redirected stderr.</summary>
-    private sealed class ProgressPrinter(TextWriter error, RunPlan plan)
-    {
-        private readonly Lock _lock = new();
-
-        public void Print(IReadOnlyDictionary<string, StepCounts> steps, TimeSpan elapsed)
-        {
-            double seconds = Math.Max(elapsed.TotalSeconds, 0.001);
-            string line = string.Join(
-                "; ",
-                plan.Steps.Select(s => steps[s.Id]).Zip(plan.Steps, (c, s) => string.Create(CultureInfo.InvariantCulture, $"{s.Id} {c.Succeeded} done {c.Failed} failed {c.Succeeded / seconds:F1}/s")));
-            lock (_lock)
-            {
-                error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{elapsed.TotalSeconds:F0}s] {line}"));
-            }
-        }
-    }
 }

@@ -30,9 +30,18 @@ internal sealed class SourceNode : GraphNode
         try
         {
             bool listedToTheEnd = true;
-            await foreach (WorkItem item in SourceItems.ReadAsync(Step, Block, State.Run, State.PrefixesKeys, token).ConfigureAwait(false))
+            RunContext run = State.Run.ForSource(Counter.Expect);
+            Action? onFinished = null;
+            if (State.Tracker.TracksCompletion)
             {
-                ManifestTracker.Decision decision = State.Tracker.Admit(item);
+                Counter.TrackFinished();
+                onFinished = Counter.Finished;
+            }
+
+            await foreach (WorkItem item in SourceItems.ReadAsync(Step, Block, run, State.PrefixesKeys, token).ConfigureAwait(false))
+            {
+                Counter.Listed();
+                ManifestTracker.Decision decision = State.Tracker.Admit(item, onFinished);
                 if (decision != ManifestTracker.Decision.Run)
                 {
                     continue;

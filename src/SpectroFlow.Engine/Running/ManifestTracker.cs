@@ -130,8 +130,14 @@ internal sealed class ManifestTracker : IDisposable
             : new Assessment(Decision.Run, inputHash, null);
     }
 
-    /// <summary>Whether a source item runs here; registers it when it does.</summary>
-    public Decision Admit(WorkItem item)
+    /// <summary>True when the tracker knows when each source item has finished (a manifest, and no stream blocks).</summary>
+    public bool TracksCompletion => _incremental;
+
+    /// <summary>
+    /// Whether a source item runs here; registers it when it does. <paramref name="onFinished"/> is called once the item
+    /// and all its descendants have been processed (only when <see cref="TracksCompletion"/>).
+    /// </summary>
+    public Decision Admit(WorkItem item, Action? onFinished = null)
     {
         Assessment assessment = Assess(item);
         if (assessment.Decision == Decision.OtherShard)
@@ -152,7 +158,7 @@ internal sealed class ManifestTracker : IDisposable
             return Decision.Skip;
         }
 
-        _roots[item.Key] = new Root(assessment.InputSha256 ?? InputHash(item.Payload), item.Seed);
+        _roots[item.Key] = new Root(assessment.InputSha256 ?? InputHash(item.Payload), item.Seed) { OnFinished = onFinished };
         return Decision.Run;
     }
 
@@ -181,6 +187,7 @@ internal sealed class ManifestTracker : IDisposable
             ManifestEntry entry = Entry(key, root, stepLevelFailure: false);
             root.Finished = entry;
             Append(entry);
+            root.OnFinished?.Invoke();
         }
     }
 
@@ -347,5 +354,7 @@ internal sealed class ManifestTracker : IDisposable
         public int Pending = 1;
 
         public ManifestEntry? Finished { get; set; }
+
+        public Action? OnFinished { get; init; }
     }
 }

@@ -68,6 +68,7 @@ public sealed class FolderSource : IItemSource<SourceFile>
             files.RemoveRange(_options.Limit, files.Count - _options.Limit);
         }
 
+        context.ReportExpectedItems(files.Count);
         long ordinal = 0;
         foreach (string relative in files)
         {
