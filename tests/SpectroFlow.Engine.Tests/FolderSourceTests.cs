@@ -57,6 +57,40 @@ public sealed class FolderSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_Tags_AreMetadataOfEveryItem()
+    {
+        RunPlan plan = new RecipeLoader(ToyRegistry.Create()).LoadText("""
+            inputs:
+              - id: songs
+                folder: music
+                glob: ["*.wav"]
+                tags: [lofi, " piano"]
+            steps: []
+            outputs:
+              keep: [songs]
+            """, "r.yaml", _root);
+
+        RunReport report = await new RecipeRunner().RunAsync(plan);
+
+        report.Outputs["songs"].Select(i => i.Metadata[WorkItem.Keys.Tags]).Should().Equal("lofi, piano", "lofi, piano");
+    }
+
+    [Fact]
+    public void LoadText_TagWithComma_IsReported()
+    {
+        Action load = () => new RecipeLoader(ToyRegistry.Create()).LoadText("""
+            inputs:
+              - id: songs
+                folder: music
+                tags: ["a,b"]
+            steps: []
+            """, "r.yaml", _root);
+
+        load.Should().Throw<Core.Errors.RecipeException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
+            "r.yaml:4:5: option 'tags' of step 'songs' must be non-empty words without commas");
+    }
+
+    [Fact]
     public void LoadText_FolderWithoutFolderOption_IsReported()
     {
         Action load = () => new RecipeLoader(ToyRegistry.Create()).LoadText("""

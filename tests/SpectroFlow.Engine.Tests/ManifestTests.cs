@@ -106,6 +106,19 @@ public sealed class ManifestTests : IDisposable
     }
 
     [Fact]
+    public async Task Manifest_RecordsEachOutputsItemAndMetadata()
+    {
+        RunReport report = await RunAsync();
+
+        string text = File.ReadAllLines(report.ManifestPath!).First(l => l.Contains("\"key\":\"f03.txt\"", StringComparison.Ordinal));
+        ManifestOutput output = RunManifest.Read(report.ManifestPath!).Entries.Single(e => e.Key == "f03.txt").Outputs.Single();
+
+        output.Item.Should().Be("f03.txt");
+        output.Metadata!.Keys.Should().BeEquivalentTo([WorkItem.Keys.Input, WorkItem.Keys.InputKey, WorkItem.Keys.SourcePath]);
+        text.Should().Contain($"\"metadata\":{{\"input\":\"songs\",\"input_key\":\"f03.txt\",\"source_path\":{System.Text.Json.JsonSerializer.Serialize(Path.Combine(_root, "in", "f03.txt"))}}}");
+    }
+
+    [Fact]
     public async Task Resume_DeletedOutput_RedoesOnlyThatItem()
     {
         await RunAsync();

@@ -212,7 +212,7 @@ internal sealed class ManifestTracker : IDisposable
     {
         if (_options.Manifest && _roots.TryGetValue(RootOf(item.Key), out Root? root))
         {
-            root.Outputs.Enqueue(new ManifestOutput(file.RelativePath, file.Sha256));
+            root.Outputs.Enqueue(new ManifestOutput(file.RelativePath, file.Sha256, item.Key, item.Metadata));
         }
     }
 

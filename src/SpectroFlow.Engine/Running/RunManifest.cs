@@ -25,7 +25,12 @@ public sealed record ManifestHeader(string RecipeSha256, string ToolVersion, IRe
 /// <summary>One output file of a manifest entry.</summary>
 /// <param name="Path">Relative to the output root, '/' separators.</param>
 /// <param name="Sha256">Lower-case hex SHA-256.</param>
-public sealed record ManifestOutput(string Path, string Sha256);
+/// <param name="Item">Key of the item that was written (<c>song.wav#3</c> for a clip), or null in older manifests.</param>
+/// <param name="Metadata">
+/// That item's metadata when it was written (source path, clip index and time span, tags, and what later blocks add:
+/// tempo, caption, licence), or null in older manifests.
+/// </param>
+public sealed record ManifestOutput(string Path, string Sha256, string? Item = null, IReadOnlyDictionary<string, object>? Metadata = null);
 
 /// <summary>One source item once all of its descendants have finished.</summary>
 /// <param name="Key">The source item's key.</param>

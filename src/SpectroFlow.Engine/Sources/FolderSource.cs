@@ -16,6 +16,10 @@ public sealed class FolderSourceOptions : IBlockOptions
     [Description("Globs relative to the folder: *, ?, ** and {a,b}.")]
     public IReadOnlyList<string> Glob { get; init; } = ["**/*"];
 
+    /// <summary>Tags given to every item of this input (metadata <c>tags</c>, comma-separated; name templates use <c>{tags}</c>).</summary>
+    [Description("Tags for every file of this input (metadata 'tags'; templates: {tags}).")]
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
     /// <summary>Stop after this many files (0: all), in sorted order.</summary>
     [Description("Take at most this many files (0 = all).")]
     [System.ComponentModel.DataAnnotations.Range(0, int.MaxValue)]
@@ -29,12 +33,17 @@ public sealed class FolderSourceOptions : IBlockOptions
         {
             errors.Add("glob", "must list at least one non-empty pattern");
         }
+
+        if (Tags.Any(t => string.IsNullOrWhiteSpace(t) || t.Contains(',', StringComparison.Ordinal)))
+        {
+            errors.Add("tags", "must be non-empty words without commas");
+        }
     }
 }
 
 /// <summary>
 /// Emits the files of a folder that match the globs as <see cref="SourceFile"/> items, in ordinal path order (stable
-/// keys and ordinals on every machine). Key: the relative path; metadata: <c>source_path</c>.
+/// keys and ordinals on every machine). Key: the relative path; metadata: <c>source_path</c>, and <c>tags</c> when given.
 /// </summary>
 public sealed class FolderSource : IItemSource<SourceFile>
 {
@@ -69,12 +78,13 @@ public sealed class FolderSource : IItemSource<SourceFile>
         }
 
         context.ReportExpectedItems(files.Count);
+        KeyValuePair<string, object>[] metadata = _options.Tags.Count == 0 ? [] : [new(WorkItem.Keys.Tags, string.Join(", ", _options.Tags.Select(t => t.Trim())))];
         long ordinal = 0;
         foreach (string relative in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
             string full = Path.Combine(folder, relative);
-            yield return WorkItem.Create(relative, ordinal++, new SourceFile(full, relative), context.Seed, [new(WorkItem.Keys.SourcePath, full)]);
+            yield return WorkItem.Create(relative, ordinal++, new SourceFile(full, relative), context.Seed, metadata.Append(new(WorkItem.Keys.SourcePath, full)));
             await Task.Yield();
         }
 
