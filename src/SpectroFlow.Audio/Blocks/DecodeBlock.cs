@@ -54,7 +54,7 @@ public sealed class DecodeBlock(DecodeOptions options) : IBlock<SourceFile, Audi
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
-        AudioClip clip = BlockFailure.Run(context, () => Decode(input.FullPath, context.Item.Key));
+        AudioClip clip = BlockFailure.Run(context, () => Decode(input.FullPath));
         AddSourceMetadata(context.OutputMetadata, input.FullPath, clip.SampleRate, clip.ChannelCount);
         context.OutputMetadata[WorkItem.Keys.DurationSeconds] = clip.DurationSeconds;
         return ValueTask.FromResult(clip);
@@ -68,25 +68,25 @@ public sealed class DecodeBlock(DecodeOptions options) : IBlock<SourceFile, Audi
         metadata[ChannelsKey] = (long)channels;
     }
 
-    private AudioClip Decode(string path, string itemKey)
+    private AudioClip Decode(string path)
     {
         using AudioStreamReader reader = AudioDecoder.Open(path);
         long frameLimit = (long)(options.MaxMinutes * 60 * reader.SampleRate);
         if (reader.TotalFrames is long total && total > frameLimit)
         {
-            throw TooLong(itemKey, total / (reader.SampleRate * 60.0));
+            throw TooLong(total / (reader.SampleRate * 60.0));
         }
 
-        return AudioDecoder.ReadToEnd(reader, AudioDecodeOptions.Default.MaxSamples, frameLimit) ?? throw TooLong(itemKey, null);
+        return AudioDecoder.ReadToEnd(reader, AudioDecodeOptions.Default.MaxSamples, frameLimit) ?? throw TooLong(null);
     }
 
-    private InvalidAudioException TooLong(string itemKey, double? minutes)
+    private InvalidAudioException TooLong(double? minutes)
     {
         string length = minutes is { } known
             ? string.Create(CultureInfo.InvariantCulture, $"{known:0.0} min of audio is")
             : "the audio is";
         return new InvalidAudioException(string.Create(
             CultureInfo.InvariantCulture,
-            $"{itemKey}: {length} longer than decode's max_minutes ({options.MaxMinutes}); use decode-slices to cut long files with bounded memory, or raise max_minutes"));
+            $"{length} longer than decode's max_minutes ({options.MaxMinutes}); use decode-slices to cut long files with bounded memory, or raise max_minutes"));
     }
 }

@@ -25,15 +25,21 @@ public static class BlockFailure
         }
     }
 
-    /// <summary>A one-line error for <paramref name="context"/>'s item from <paramref name="exception"/>.</summary>
+    /// <summary>
+    /// A one-line error for <paramref name="context"/>'s item from <paramref name="exception"/>. The engine's error
+    /// record already names the step and the item, so the message is the problem only: a <see cref="SpectroFlowException"/>'s
+    /// own words, or the type and message of anything else (an unexpected failure).
+    /// </summary>
     public static SpectroFlowException Wrap(BlockContext context, Exception exception)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(exception);
-        string message = exception.Message.ReplaceLineEndings(" ");
-        string key = context.Item.Key;
-        return exception is SpectroFlowException && message.Contains(key, StringComparison.Ordinal)
-            ? (SpectroFlowException)exception
-            : new SpectroFlowException($"{key}: {context.BlockId}: {message}", exception);
+        string message = exception.Message.ReplaceLineEndings(" ").Trim();
+        return exception switch
+        {
+            SpectroFlowException known when known.Message == message => known,
+            SpectroFlowException => new SpectroFlowException(message, exception),
+            _ => new SpectroFlowException($"{exception.GetType().Name}: {message}", exception),
+        };
     }
 }

@@ -66,7 +66,7 @@ public sealed class DecodeSlicesBlockTests : IDisposable
         Func<Task> act = async () => await block.ProcessAsync(file, BlockTestContext.For(file, "mix.wav"), CancellationToken.None);
 
         (await act.Should().ThrowAsync<SpectroFlowException>()).Which.Message.Should().Be(
-            "mix.wav: 1.6 min of audio is longer than decode's max_minutes (1); use decode-slices to cut long files with bounded memory, or raise max_minutes");
+            "1.6 min of audio is longer than decode's max_minutes (1); use decode-slices to cut long files with bounded memory, or raise max_minutes");
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class DecodeSlicesBlockTests : IDisposable
         Func<Task> act = async () => await block.ProcessAsync(file, BlockTestContext.For(file, "sets/mix.flac"), CancellationToken.None);
 
         (await act.Should().ThrowAsync<SpectroFlowException>()).Which.Message.Should().Be(
-            "sets/mix.flac: the audio is longer than decode's max_minutes (0.5); use decode-slices to cut long files with bounded memory, or raise max_minutes");
+            "the audio is longer than decode's max_minutes (0.5); use decode-slices to cut long files with bounded memory, or raise max_minutes");
     }
 
     [Fact]
