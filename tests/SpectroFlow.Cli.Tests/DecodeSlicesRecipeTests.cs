@@ -74,6 +74,48 @@ public sealed class DecodeSlicesRecipeTests : IDisposable
         actual.Should().Equal(expected);
     }
 
+    [Theory]
+    [InlineData("audio/tone_1000l_2500r_48k_stereo_1000ms.ogg")]
+    [InlineData("audio/tone_1000_22k05_mono_1000ms.flac")]
+    public async Task AudioToImage_ClipMs_WritesTheSameImagesAsTheRecipe(string fixture)
+    {
+        string input = Path.Combine(_directory, "in");
+        Directory.CreateDirectory(input);
+        string file = Path.Combine(input, "tone" + Path.GetExtension(fixture));
+        File.Copy(TestFiles.Fixture(fixture), file);
+        await File.WriteAllTextAsync(Path.Combine(_directory, "r.yaml"), """
+            inputs:
+              - id: songs
+                folder: in
+            steps:
+              - id: clips
+                use: decode-slices
+                clip_ms: 300
+              - id: mel
+                use: mel
+              - id: image
+                use: encode-image
+              - id: png
+                use: write-image
+            outputs:
+              root: out
+            """);
+        string folder = Path.Combine(_directory, "cli");
+
+        CliResult run = await CliRunner.RunAsync("run", Path.Combine(_directory, "r.yaml"));
+        CliResult cli = await CliRunner.RunAsync("audio-to-image", file, folder, "--clip-ms", "300");
+
+        run.ExitCode.Should().Be(0, run.Output + run.Error);
+        cli.ExitCode.Should().Be(0, cli.Error);
+        Dictionary<string, string> fromRecipe = Hashes(Path.Combine(_directory, "out"));
+        fromRecipe.Should().HaveCount(4);
+        Hashes(folder).Should().Equal(fromRecipe);
+    }
+
+    private static Dictionary<string, string> Hashes(string folder) =>
+        Directory.GetFiles(folder, "*.png", SearchOption.AllDirectories)
+            .ToDictionary(path => Path.GetFileName(path), path => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))));
+
     private async Task<Dictionary<string, string>> RunAsync(string recipeText, string name)
     {
         string recipe = Path.Combine(_directory, name + ".yaml");

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using SpectroFlow.Audio.Codecs;
 using SpectroFlow.Audio.Dsp;
 using SpectroFlow.Core.Blocks;
 using SpectroFlow.Core.Items;
@@ -151,14 +150,8 @@ public sealed class MelBlock(MelOptions options) : IBlock<AudioClip, MelSpectrog
         cancellationToken.ThrowIfCancellationRequested();
         MelSpectrogram mel = BlockFailure.Run(context, () =>
         {
-            int channels = _params.Stereo ? 2 : 1;
-            AudioClip clip = input.ChannelCount == channels ? input : ChannelMixer.ToChannels(input, _params.Stereo);
-            if (clip.SampleRate != _params.SampleRate)
-            {
-                clip = Resampler.Resample(clip, _params.SampleRate);
-            }
-
-            return SpectrogramConverter.For(_params).ToMel(clip, cancellationToken);
+            SpectrogramConverter converter = SpectrogramConverter.For(_params);
+            return converter.ToMel(converter.Conform(input), cancellationToken);
         });
         return ValueTask.FromResult(mel);
     }

@@ -56,6 +56,18 @@ public sealed class SpectrogramConverter
 
     internal StftGeometry Geometry => _geometry;
 
+    /// <summary>
+    /// <paramref name="clip"/> mixed to the parameters' channel count (mono or stereo), then resampled to their sample
+    /// rate: what <see cref="ToMel"/> needs. Returns the clip itself when it already fits.
+    /// </summary>
+    public AudioClip Conform(AudioClip clip)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        int channels = Parameters.Stereo ? 2 : 1;
+        AudioClip mixed = clip.ChannelCount == channels ? clip : Codecs.ChannelMixer.ToChannels(clip, Parameters.Stereo);
+        return mixed.SampleRate == Parameters.SampleRate ? mixed : Codecs.Resampler.Resample(mixed, Parameters.SampleRate);
+    }
+
     /// <summary>A cached converter for <paramref name="parameters"/> (building one costs a few milliseconds).</summary>
     public static SpectrogramConverter For(SpectrogramParams parameters) =>
         s_cache.GetOrAdd(parameters, static p => new SpectrogramConverter(p));

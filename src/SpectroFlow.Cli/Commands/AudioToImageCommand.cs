@@ -37,40 +37,48 @@ internal static class AudioToImageCommand
                 throw new UsageException($"--clip-ms {clip} is outside 1..3600000");
             }
 
-            AudioClip audio = AudioDecoder.Decode(inputPath);
-            if (result.GetValue(nativeRate) && p.Scale == IntensityScale.PerImageMax)
-            {
-                p = p with { SampleRate = audio.SampleRate };
-                IReadOnlyList<SpectrogramProblem> problems = p.Validate();
-                if (problems.Count > 0)
-                {
-                    throw new UsageException($"{inputPath}: its sample rate {audio.SampleRate} Hz does not fit the parameters: {SpectrogramProblem.Join(problems)}");
-                }
-            }
-
-            audio = ChannelMixer.ToChannels(Resampler.Resample(audio, p.SampleRate), p.Stereo);
-            SpectrogramConverter converter = SpectrogramConverter.For(p);
+            bool keepRate = result.GetValue(nativeRate) && p.Scale == IntensityScale.PerImageMax;
             if (clip is null)
             {
-                SpectrogramImage image = SpectrogramImageMapper.ToImage(converter.ToMel(audio.WithName(inputPath), cancellationToken));
+                AudioClip audio = AudioDecoder.Decode(inputPath);
+                p = keepRate ? WithSampleRate(p, audio.SampleRate, inputPath) : p;
+                SpectrogramImage image = ToImage(audio.WithName(inputPath), p, cancellationToken);
                 SpectrogramPng.Write(outputPath, image);
                 context.Out.WriteLine($"{outputPath}: {image.Width}x{image.Height}");
                 return;
             }
 
+            // Clips are cut while the file streams, so a long file never sits in memory whole.
+            using AudioStreamReader reader = AudioDecoder.Open(inputPath);
+            p = keepRate ? WithSampleRate(p, reader.SampleRate, inputPath) : p;
             LastClipPolicy policy = result.GetValue(last) == "drop" ? LastClipPolicy.Drop : LastClipPolicy.Pad;
             Directory.CreateDirectory(outputPath);
             int written = 0;
-            foreach (AudioClip piece in ClipSlicer.Slice(audio, clip.Value, policy, Path.GetFileNameWithoutExtension(inputPath)))
+            foreach (AudioClip piece in ClipSlicer.Slice(reader, clip.Value, policy, Path.GetFileNameWithoutExtension(inputPath)))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                SpectrogramImage image = SpectrogramImageMapper.ToImage(converter.ToMel(piece, cancellationToken));
-                SpectrogramPng.Write(Path.Combine(outputPath, piece.Name + ".png"), image);
+                SpectrogramPng.Write(Path.Combine(outputPath, piece.Name + ".png"), ToImage(piece, p, cancellationToken));
                 written++;
             }
 
             context.Out.WriteLine($"{outputPath}: {written} image(s)");
         }));
         return command;
+    }
+
+    /// <summary>The image of <paramref name="audio"/>, resampled and mixed to the parameters first (as the mel block does).</summary>
+    private static SpectrogramImage ToImage(AudioClip audio, SpectrogramParams p, CancellationToken cancellationToken)
+    {
+        SpectrogramConverter converter = SpectrogramConverter.For(p);
+        return SpectrogramImageMapper.ToImage(converter.ToMel(converter.Conform(audio), cancellationToken));
+    }
+
+    private static SpectrogramParams WithSampleRate(SpectrogramParams p, int sampleRate, string inputPath)
+    {
+        SpectrogramParams native = p with { SampleRate = sampleRate };
+        IReadOnlyList<SpectrogramProblem> problems = native.Validate();
+        return problems.Count == 0
+            ? native
+            : throw new UsageException($"{inputPath}: its sample rate {sampleRate} Hz does not fit the parameters: {SpectrogramProblem.Join(problems)}");
     }
 }
