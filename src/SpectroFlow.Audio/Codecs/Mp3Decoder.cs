@@ -71,7 +71,9 @@ internal static class Mp3Decoder
         var mpeg = new MpegFile(stream);
         try
         {
-            return new Reader(mpeg, name);
+            // NLayer's Length counts bytes of 32-bit float samples over all channels.
+            long? frames = mpeg.Channels > 0 && mpeg.Length > 0 ? mpeg.Length / (sizeof(float) * mpeg.Channels) : null;
+            return new InterleavedAudioStreamReader(name, "MP3", mpeg, mpeg.ReadSamples, mpeg.Channels, maxChannels: 2, mpeg.SampleRate, frames);
         }
         catch
         {
@@ -119,47 +121,5 @@ internal static class Mp3Decoder
         }
 
         return true;
-    }
-
-    private sealed class Reader : InterleavedAudioStreamReader
-    {
-        private readonly MpegFile _mpeg;
-
-        public Reader(MpegFile mpeg, string name)
-            : base(name)
-        {
-            _mpeg = mpeg;
-            int channels = mpeg.Channels;
-            int sampleRate = mpeg.SampleRate;
-            if (channels is < 1 or > 2 || sampleRate <= 0)
-            {
-                throw DecodeFailure.Create(name, $"the MP3 stream reports {channels} channels at {sampleRate} Hz");
-            }
-
-            ChannelCount = channels;
-            SampleRate = sampleRate;
-
-            // NLayer's Length counts bytes of 32-bit float samples over all channels.
-            long length = mpeg.Length;
-            TotalFrames = length > 0 ? length / (sizeof(float) * channels) : null;
-        }
-
-        public override int SampleRate { get; }
-
-        public override int ChannelCount { get; }
-
-        public override long? TotalFrames { get; }
-
-        protected override int ReadInterleaved(float[] buffer, int offset, int count) => _mpeg.ReadSamples(buffer, offset, count);
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _mpeg.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
     }
 }

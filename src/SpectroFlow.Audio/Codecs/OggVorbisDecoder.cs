@@ -12,52 +12,12 @@ internal static class OggVorbisDecoder
         var vorbis = new VorbisReader(stream, closeOnDispose: false);
         try
         {
-            return new Reader(vorbis, name);
+            return new InterleavedAudioStreamReader(name, "Vorbis", vorbis, vorbis.ReadSamples, vorbis.Channels, maxChannels: 255, vorbis.SampleRate, vorbis.TotalSamples);
         }
         catch
         {
             vorbis.Dispose();
             throw;
-        }
-    }
-
-    private sealed class Reader : InterleavedAudioStreamReader
-    {
-        private readonly VorbisReader _vorbis;
-
-        public Reader(VorbisReader vorbis, string name)
-            : base(name)
-        {
-            _vorbis = vorbis;
-            int channels = vorbis.Channels;
-            int sampleRate = vorbis.SampleRate;
-            if (channels < 1 || sampleRate <= 0)
-            {
-                throw DecodeFailure.Create(name, $"the Vorbis stream reports {channels} channels at {sampleRate} Hz");
-            }
-
-            ChannelCount = channels;
-            SampleRate = sampleRate;
-            long total = vorbis.TotalSamples;
-            TotalFrames = total > 0 ? total : null;
-        }
-
-        public override int SampleRate { get; }
-
-        public override int ChannelCount { get; }
-
-        public override long? TotalFrames { get; }
-
-        protected override int ReadInterleaved(float[] buffer, int offset, int count) => _vorbis.ReadSamples(buffer, offset, count);
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _vorbis.Dispose();
-            }
-
-            base.Dispose(disposing);
         }
     }
 }
