@@ -54,7 +54,7 @@ public sealed class DecodeBlock(DecodeOptions options) : IBlock<SourceFile, Audi
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
-        AudioClip clip = BlockFailure.Run(context, () => Decode(input.FullPath));
+        AudioClip clip = Decode(input.FullPath);
         AddSourceMetadata(context.OutputMetadata, input.FullPath, clip.SampleRate, clip.ChannelCount);
         context.OutputMetadata[WorkItem.Keys.DurationSeconds] = clip.DurationSeconds;
         return ValueTask.FromResult(clip);

@@ -27,14 +27,14 @@ public sealed class DecodeSlicesBlock(DecodeSlicesOptions options) : IExpandingB
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
-        AudioStreamReader reader = BlockFailure.Run(context, () => AudioDecoder.Open(input.FullPath));
+        AudioStreamReader reader = AudioDecoder.Open(input.FullPath);
         using (reader)
         {
             var sourceMetadata = new Dictionary<string, object>(StringComparer.Ordinal);
             DecodeBlock.AddSourceMetadata(sourceMetadata, input.FullPath, reader.SampleRate, reader.ChannelCount);
             string stem = Path.GetFileNameWithoutExtension(input.FullPath);
             IAsyncEnumerable<ItemOutput<AudioClip>> clips = SliceBlock.EmitClipsAsync(
-                () => ClipSlicer.Slice(reader, options.ClipMs, options.Last, stem), reader.SampleRate, sourceMetadata, context, cancellationToken);
+                ClipSlicer.Slice(reader, options.ClipMs, options.Last, stem), reader.SampleRate, sourceMetadata, cancellationToken);
             await foreach (ItemOutput<AudioClip> clip in clips.ConfigureAwait(false))
             {
                 yield return clip;

@@ -54,12 +54,9 @@ public sealed class InvertBlock(InvertOptions options) : IBlock<MelSpectrogram, 
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
-        AudioClip clip = BlockFailure.Run(context, () =>
-        {
-            var inversion = new InversionOptions { Iterations = options.Iterations, Seed = context.Seed, MaxDegreeOfParallelism = options.Threads };
-            AudioClip audio = SpectrogramConverter.For(input.Parameters).ToAudio(input, inversion, context.Item.Key, cancellationToken);
-            return options.Levelling == Levelling.Riffusion ? OutputLevelling.Apply(audio) : audio;
-        });
+        var inversion = new InversionOptions { Iterations = options.Iterations, Seed = context.Seed, MaxDegreeOfParallelism = options.Threads };
+        AudioClip audio = SpectrogramConverter.For(input.Parameters).ToAudio(input, inversion, context.Item.Key, cancellationToken);
+        AudioClip clip = options.Levelling == Levelling.Riffusion ? OutputLevelling.Apply(audio) : audio;
         context.OutputMetadata[DecodeBlock.SampleRateKey] = (long)clip.SampleRate;
         context.OutputMetadata[DecodeBlock.ChannelsKey] = (long)clip.ChannelCount;
         context.OutputMetadata[WorkItem.Keys.DurationSeconds] = clip.DurationSeconds;

@@ -148,11 +148,8 @@ public sealed class MelBlock(MelOptions options) : IBlock<AudioClip, MelSpectrog
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
-        MelSpectrogram mel = BlockFailure.Run(context, () =>
-        {
-            SpectrogramConverter converter = SpectrogramConverter.For(_params);
-            return converter.ToMel(converter.Conform(input), cancellationToken);
-        });
+        SpectrogramConverter converter = SpectrogramConverter.For(_params);
+        MelSpectrogram mel = converter.ToMel(converter.Conform(input), cancellationToken);
         return ValueTask.FromResult(mel);
     }
 }

@@ -46,16 +46,13 @@ public sealed class ResampleBlock(ResampleOptions options) : IBlock<AudioClip, A
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
-        AudioClip result = BlockFailure.Run(context, () =>
+        AudioClip clip = options.Channels switch
         {
-            AudioClip clip = options.Channels switch
-            {
-                ChannelLayout.Mono when input.ChannelCount != 1 => ChannelMixer.ToMono(input),
-                ChannelLayout.Stereo when input.ChannelCount != 2 => ChannelMixer.ToStereo(input),
-                _ => input,
-            };
-            return clip.SampleRate == options.SampleRate ? clip : Resampler.Resample(clip, options.SampleRate);
-        });
+            ChannelLayout.Mono when input.ChannelCount != 1 => ChannelMixer.ToMono(input),
+            ChannelLayout.Stereo when input.ChannelCount != 2 => ChannelMixer.ToStereo(input),
+            _ => input,
+        };
+        AudioClip result = clip.SampleRate == options.SampleRate ? clip : Resampler.Resample(clip, options.SampleRate);
         context.OutputMetadata[DecodeBlock.SampleRateKey] = (long)result.SampleRate;
         context.OutputMetadata[DecodeBlock.ChannelsKey] = (long)result.ChannelCount;
         return ValueTask.FromResult(result);

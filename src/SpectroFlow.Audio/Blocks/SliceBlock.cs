@@ -44,49 +44,38 @@ public sealed class SliceBlock(SliceOptions options) : IExpandingBlock<AudioClip
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
         string stem = Path.GetFileNameWithoutExtension(context.Item.GetMetadata(WorkItem.Keys.SourcePath, context.Item.Key.Split('#')[0]));
-        return EmitClipsAsync(() => ClipSlicer.Slice(input, options.ClipMs, options.Last, stem), input.SampleRate, null, context, cancellationToken);
+        return EmitClipsAsync(ClipSlicer.Slice(input, options.ClipMs, options.Last, stem), input.SampleRate, null, cancellationToken);
     }
 
     /// <summary>
-    /// Yields the clips of <paramref name="slice"/> as children keyed by their index, with the clip metadata (after
-    /// <paramref name="sharedMetadata"/>, which the clip keys override). Any failure becomes a one-line error naming the item.
+    /// Yields <paramref name="clips"/> as children keyed by their index, with the clip metadata (after
+    /// <paramref name="sharedMetadata"/>, which the clip keys override).
     /// </summary>
     internal static async IAsyncEnumerable<ItemOutput<AudioClip>> EmitClipsAsync(
-        Func<IEnumerable<AudioClip>> slice,
+        IEnumerable<AudioClip> clips,
         int sampleRate,
         IReadOnlyDictionary<string, object>? sharedMetadata,
-        BlockContext context,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        IEnumerator<AudioClip> clips = BlockFailure.Run(context, () => slice().GetEnumerator());
-        using (clips)
+        long index = 0;
+        long startFrame = 0;
+        foreach (AudioClip clip in clips)
         {
-            long index = 0;
-            long startFrame = 0;
-            while (true)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (!BlockFailure.Run(context, clips.MoveNext))
-                {
-                    yield break;
-                }
-
-                AudioClip clip = clips.Current;
-                double startMs = startFrame * 1000.0 / sampleRate;
-                double endMs = (startFrame + clip.Frames) * 1000.0 / sampleRate;
-                var metadata = sharedMetadata is null
-                    ? new Dictionary<string, object>(StringComparer.Ordinal)
-                    : new Dictionary<string, object>(sharedMetadata, StringComparer.Ordinal);
-                metadata[WorkItem.Keys.ClipIndex] = index;
-                metadata[StartMsKey] = startMs;
-                metadata[EndMsKey] = endMs;
-                metadata[WorkItem.Keys.StartSeconds] = startMs / 1000.0;
-                metadata[WorkItem.Keys.DurationSeconds] = clip.DurationSeconds;
-                yield return new ItemOutput<AudioClip>(clip, index.ToString(CultureInfo.InvariantCulture), metadata);
-                startFrame += clip.Frames;
-                index++;
-                await Task.Yield();
-            }
+            cancellationToken.ThrowIfCancellationRequested();
+            double startMs = startFrame * 1000.0 / sampleRate;
+            double endMs = (startFrame + clip.Frames) * 1000.0 / sampleRate;
+            var metadata = sharedMetadata is null
+                ? new Dictionary<string, object>(StringComparer.Ordinal)
+                : new Dictionary<string, object>(sharedMetadata, StringComparer.Ordinal);
+            metadata[WorkItem.Keys.ClipIndex] = index;
+            metadata[StartMsKey] = startMs;
+            metadata[EndMsKey] = endMs;
+            metadata[WorkItem.Keys.StartSeconds] = startMs / 1000.0;
+            metadata[WorkItem.Keys.DurationSeconds] = clip.DurationSeconds;
+            yield return new ItemOutput<AudioClip>(clip, index.ToString(CultureInfo.InvariantCulture), metadata);
+            startFrame += clip.Frames;
+            index++;
+            await Task.Yield();
         }
     }
 }

@@ -60,15 +60,12 @@ public sealed class WriteAudioBlock(WriteAudioOptions options) : IBlock<AudioCli
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
-        WrittenFile file = BlockFailure.Run(context, () =>
-        {
-            byte[] bytes = options.Format == AudioFileFormat.Mp3
-                ? AudioEncoder.EncodeMp3(input, options.Bitrate)
-                : AudioEncoder.EncodeWav(input, options.Float ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16);
-            cancellationToken.ThrowIfCancellationRequested();
-            string extension = options.Format == AudioFileFormat.Mp3 ? ".mp3" : ".wav";
-            return OutputNaming.Publish(context.Run, options.Folder, options.Name, extension, context.Item, bytes);
-        });
+        byte[] bytes = options.Format == AudioFileFormat.Mp3
+            ? AudioEncoder.EncodeMp3(input, options.Bitrate)
+            : AudioEncoder.EncodeWav(input, options.Float ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16);
+        cancellationToken.ThrowIfCancellationRequested();
+        string extension = options.Format == AudioFileFormat.Mp3 ? ".mp3" : ".wav";
+        WrittenFile file = OutputNaming.Publish(context.Run, options.Folder, options.Name, extension, context.Item, bytes);
         return ValueTask.FromResult(file);
     }
 }

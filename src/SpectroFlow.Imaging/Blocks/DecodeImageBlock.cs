@@ -39,7 +39,7 @@ public sealed class DecodeImageBlock(DecodeImageOptions options) : IBlock<Source
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
-        SpectrogramImage image = BlockFailure.Run(context, () => SpectrogramPng.Read(input.FullPath, _fallback));
+        SpectrogramImage image = SpectrogramPng.Read(input.FullPath, _fallback);
         context.OutputMetadata[WorkItem.Keys.SourcePath] = input.FullPath;
         context.OutputMetadata["width"] = (long)image.Width;
         context.OutputMetadata["height"] = (long)image.Height;

@@ -21,6 +21,6 @@ public sealed class EncodeImageBlock : IBlock<MelSpectrogram, SpectrogramImage>
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(BlockFailure.Run(context, () => SpectrogramImageMapper.ToImage(input)));
+        return ValueTask.FromResult(SpectrogramImageMapper.ToImage(input));
     }
 }

@@ -21,6 +21,6 @@ public sealed class ImageToMelBlock : IBlock<SpectrogramImage, MelSpectrogram>
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(BlockFailure.Run(context, () => SpectrogramImageMapper.ToMel(input)));
+        return ValueTask.FromResult(SpectrogramImageMapper.ToMel(input));
     }
 }

@@ -18,7 +18,7 @@ public sealed class RgbBlock(RgbOptions options) : IBlock<SourceFile, WrittenFil
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(BlockFailure.Run(context, () =>
-            OutputNaming.Publish(context.Run, options.Folder, options.Name, ".png", context.Item, path => ImageConversions.ToRgb(input.FullPath, path))));
+        return ValueTask.FromResult(
+            OutputNaming.Publish(context.Run, options.Folder, options.Name, ".png", context.Item, path => ImageConversions.ToRgb(input.FullPath, path)));
     }
 }

@@ -18,7 +18,7 @@ public sealed class WriteImageBlock(WriteImageOptions options) : IBlock<Spectrog
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(BlockFailure.Run(context, () =>
-            OutputNaming.Publish(context.Run, options.Folder, options.Name, ".png", context.Item, SpectrogramPng.Encode(input))));
+        return ValueTask.FromResult(
+            OutputNaming.Publish(context.Run, options.Folder, options.Name, ".png", context.Item, SpectrogramPng.Encode(input)));
     }
 }
