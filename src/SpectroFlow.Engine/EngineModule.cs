@@ -11,6 +11,7 @@ public static class EngineModule
     public static BlockRegistry AddEngineBlocks(this BlockRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        return registry.AddSource("folder", (FolderSourceOptions o, BlockServices _) => new FolderSource(o), "Files of a folder matching globs, in sorted order.");
+        registry.AddSource("folder", (FolderSourceOptions o, BlockServices _) => new FolderSource(o), "Files of a folder matching globs, in sorted order.");
+        return registry;
     }
 }

@@ -389,9 +389,12 @@ public sealed class RecipeCommandTests : IDisposable
             f => f,
             f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))) + "@" + File.GetLastWriteTimeUtc(f).Ticks);
 
-    private static BlockRegistry CreateRegistry() => new BlockRegistry()
-        .AddEngineBlocks()
-        .Add("copy", (CopyOptions o, BlockServices _) => new CopyBlock(o), "Copies files.");
+    private static BlockRegistry CreateRegistry()
+    {
+        BlockRegistry registry = new BlockRegistry().AddEngineBlocks();
+        registry.Add("copy", (CopyOptions o, BlockServices _) => new CopyBlock(o), "Copies files.");
+        return registry;
+    }
 
     private static async Task<CliResult> RunAsync(params string[] args)
     {

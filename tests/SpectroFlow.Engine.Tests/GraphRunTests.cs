@@ -290,29 +290,6 @@ public sealed class GraphRunTests
     }
 
     [Fact]
-    public async Task RunAsync_StreamBlock_CombinesItems()
-    {
-        var probe = new Probe();
-        RunReport report = await RunAsync(probe, """
-            inputs:
-              - id: numbers
-                use: count
-                count: 5
-            steps:
-              - id: plus
-                use: add
-                amount: 0
-              - id: pairs
-                use: pair
-            outputs:
-              keep: [pairs]
-            """);
-
-        report.Succeeded.Should().BeTrue();
-        report.Outputs["pairs"].Select(i => $"{i.Key}={i.Payload}").Should().Equal("n0+n1=0,1", "n2+n3=2,3", "n4=4");
-    }
-
-    [Fact]
     public async Task RunAsync_SharedResource_IsCreatedOnceAndDisposedAtEnd()
     {
         var probe = new Probe();
@@ -350,32 +327,6 @@ public sealed class GraphRunTests
             """);
 
         report.Outputs["write"].Single().Payload.Should().Be(Path.GetFullPath("/recipes/results/images/a.png"));
-    }
-
-    [Fact]
-    public async Task RunAsync_StreamBlockFails_RecordsEveryRemainingItemAndDoesNotHang()
-    {
-        var probe = new Probe();
-        RunReport report = await RunAsync(probe, """
-            inputs:
-              - id: numbers
-                use: count
-                count: 50
-            steps:
-              - id: mix
-                use: explode
-                capacity: 1
-              - id: text
-                use: to-text
-            """);
-
-        report.Errors[0].Should().Be(new ErrorRecord("mix", null, null, "InvalidOperationException: mixer overloaded"));
-        report.Errors.Skip(1).Should().OnlyContain(e => e.Step == "mix" && e.Reason == "not processed: the step failed");
-        StepCounts mix = report.Steps["mix"];
-        mix.Received.Should().Be(50);
-        mix.Succeeded.Should().BeInRange(2, 3, "two items were used (a third may have been read when it threw)");
-        (mix.Succeeded + mix.Failed).Should().Be(50);
-        report.Steps["text"].Received.Should().Be(2);
     }
 
     [Fact]

@@ -466,9 +466,8 @@ public sealed class ManifestTests : IDisposable
 
     private RunPlan LoadPlan(string tag)
     {
-        BlockRegistry registry = new BlockRegistry()
-            .AddEngineBlocks()
-            .Add("save-copy", (SaveCopyOptions o, BlockServices _) => new SaveCopyBlock(o, _processed), "Copies a file.");
+        BlockRegistry registry = new BlockRegistry().AddEngineBlocks();
+        registry.Add("save-copy", (SaveCopyOptions o, BlockServices _) => new SaveCopyBlock(o, _processed), "Copies a file.");
         var settings = new RecipeLoadSettings { Overrides = new Dictionary<string, string> { ["tag"] = tag } };
         return new RecipeLoader(registry, settings).LoadText(
             """

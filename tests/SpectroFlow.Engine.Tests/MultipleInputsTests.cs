@@ -119,9 +119,8 @@ public sealed class MultipleInputsTests : IDisposable
 
     private RunPlan Load(string name, bool twoInputs, string secondId = "b")
     {
-        BlockRegistry registry = new BlockRegistry()
-            .AddEngineBlocks()
-            .Add("named-copy", (NamedCopyOptions o, BlockServices _) => new NamedCopyBlock(o), "Copies a file under a templated name.");
+        BlockRegistry registry = new BlockRegistry().AddEngineBlocks();
+        registry.Add("named-copy", (NamedCopyOptions o, BlockServices _) => new NamedCopyBlock(o), "Copies a file under a templated name.");
         string second = twoInputs ? $"\n  - id: {secondId}\n    folder: b\n" : "\n";
         string from = twoInputs ? $"[a, {secondId}]" : "a";
         return new RecipeLoader(registry).LoadText(

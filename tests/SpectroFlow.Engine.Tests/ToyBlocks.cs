@@ -62,7 +62,7 @@ internal sealed class WriteOptions : IBlockOptions
 /// <summary>Emits the numbers 0..count-1 with keys n0, n1, ….</summary>
 internal sealed class CountSource(CountOptions options, Probe probe) : IItemSource<int>
 {
-    public async IAsyncEnumerable<WorkItem> ReadAsync(RunContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<SourceItem<int>> ReadAsync(RunContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         for (int i = 0; i < options.Count; i++)
         {
@@ -73,7 +73,7 @@ internal sealed class CountSource(CountOptions options, Probe probe) : IItemSour
             }
 
             Interlocked.Increment(ref probe.Produced);
-            yield return WorkItem.Create("n" + i.ToString(CultureInfo.InvariantCulture), i, i, context.Seed);
+            yield return new SourceItem<int>("n" + i.ToString(CultureInfo.InvariantCulture), i);
         }
     }
 }
@@ -134,24 +134,43 @@ internal sealed class SplitBlock : IExpandingBlock<int, int>
     }
 }
 
-/// <summary>Pairs consecutive items in key order; an odd one out is emitted alone.</summary>
-internal sealed class PairBlock : IStreamBlock<int, string>
+/// <summary>Writes "a+b" of two numbers; fails when a equals the options' fail_on; optional delay.</summary>
+internal sealed class PairTextBlock(AddOptions options, Probe probe) : IPairBlock<int, int, string>
 {
-    public async IAsyncEnumerable<WorkItem> ProcessAsync(IAsyncEnumerable<WorkItem> inputs, RunContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async ValueTask<string> ProcessAsync(Part<int> a, Part<int> b, BlockContext context, CancellationToken cancellationToken)
     {
-        var all = new List<WorkItem>();
-        await foreach (WorkItem item in inputs.WithCancellation(cancellationToken))
+        probe.Seeds[context.Item.Key] = context.Seed;
+        if (a.Payload == options.FailOn)
         {
-            all.Add(item);
+            throw new InvalidDataException($"cannot pair {a.Payload}");
         }
 
-        all.Sort((a, b) => a.Ordinal.CompareTo(b.Ordinal));
-        for (int i = 0; i < all.Count; i += 2)
+        if (options.DelayMs > 0)
         {
-            WorkItem[] parts = i + 1 < all.Count ? [all[i], all[i + 1]] : [all[i]];
-            string key = string.Join("+", parts.Select(p => p.Key));
-            yield return WorkItem.Combine(key, string.Join(",", parts.Select(p => p.Payload)), parts);
+            await Task.Delay(options.DelayMs, cancellationToken);
         }
+
+        return a.Payload.ToString(CultureInfo.InvariantCulture) + "+" + b.Payload.ToString(CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>Joins a group's numbers with commas, in the order given; fails on fail_on.</summary>
+internal sealed class JoinTextBlock(AddOptions options) : IGroupBlock<int, string>
+{
+    public async ValueTask<string> ProcessAsync(IAsyncEnumerable<Part<int>> parts, BlockContext context, CancellationToken cancellationToken)
+    {
+        var values = new List<int>();
+        await foreach (Part<int> part in parts.WithCancellation(cancellationToken))
+        {
+            if (part.Payload == options.FailOn)
+            {
+                throw new InvalidOperationException("mixer overloaded");
+            }
+
+            values.Add(part.Payload);
+        }
+
+        return string.Join(",", values);
     }
 }
 
@@ -160,23 +179,6 @@ internal sealed class TimeoutBlock(AddOptions options) : IBlock<int, int>
 {
     public ValueTask<int> ProcessAsync(int input, BlockContext context, CancellationToken cancellationToken) =>
         input == options.FailOn ? throw new TaskCanceledException("request timed out") : ValueTask.FromResult(input);
-}
-
-/// <summary>Reads two items, then fails.</summary>
-internal sealed class ExplodingStreamBlock : IStreamBlock<int, int>
-{
-    public async IAsyncEnumerable<WorkItem> ProcessAsync(IAsyncEnumerable<WorkItem> inputs, RunContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        int read = 0;
-        await foreach (WorkItem item in inputs.WithCancellation(cancellationToken))
-        {
-            yield return item;
-            if (++read == 2)
-            {
-                throw new InvalidOperationException("mixer overloaded");
-            }
-        }
-    }
 }
 
 internal sealed class FakeSession : IDisposable
@@ -237,20 +239,22 @@ internal static class ToyRegistry
     public static BlockRegistry Create(Probe? probe = null)
     {
         probe ??= new Probe();
-        return new BlockRegistry()
-            .AddEngineBlocks()
+        BlockRegistry registry = new BlockRegistry().AddEngineBlocks();
+        registry
             .AddSource("count", (CountOptions o, BlockServices _) => new CountSource(o, probe), "Numbers 0..count-1.")
             .Add("add", (AddOptions o, BlockServices _) => new AddBlock(o, probe), "Adds amount.")
             .Add("to-text", (NoOptions _, BlockServices _) => new ToTextBlock(), "Formats a number.")
             .Add("file-text", (NoOptions _, BlockServices _) => new FileTextBlock(), "Reads a file's text.")
             .Add("split", (NoOptions _, BlockServices _) => new SplitBlock(), "n → 0..n-1.")
-            .Add("pair", (NoOptions _, BlockServices _) => new PairBlock(), "Pairs consecutive items.")
+            .AddPair("pair", (AddOptions o, BlockServices _) => new PairTextBlock(o, probe), "Pairs two numbers as text.")
+            .AddPair("mask", (AddOptions o, BlockServices _) => new PairTextBlock(o, probe), "Pairs an item with a mask.", "image", "mask")
+            .AddGroup("join", (AddOptions o, BlockServices _) => new JoinTextBlock(o), "Joins a group as text.")
             .Add("time-out", (AddOptions o, BlockServices _) => new TimeoutBlock(o), "Times out on fail_on.")
-            .Add("explode", (NoOptions _, BlockServices _) => new ExplodingStreamBlock(), "Fails after two items.")
             .Add("broken-factory", (NoOptions _, BlockServices _) => BrokenFactory(), "Cannot start.")
             .Add("session", (NoOptions _, BlockServices s) => new SessionBlock(s, probe), "Uses a shared session.", ExecutionKind.Gpu)
             .Add("image-only", (NoOptions _, BlockServices _) => new ImageBlock(), "Takes images.")
             .Add("make-audio", (NoOptions _, BlockServices _) => new AudioBlock(), "Makes audio.")
             .Add("write", (WriteOptions o, BlockServices _) => new WriteBlock(o), "Resolves an output path.");
+        return registry;
     }
 }

@@ -19,8 +19,18 @@ public interface IBlockCatalog
         where TIn : notnull
         where TOut : notnull;
 
-    /// <summary>Registers a stateful stream block.</summary>
-    IBlockCatalog Add<TOptions, TIn, TOut>(string name, Func<TOptions, BlockServices, IStreamBlock<TIn, TOut>> factory, string description, ExecutionKind kind = ExecutionKind.Cpu)
+    /// <summary>
+    /// Registers a block that combines two items (crossfade, blend, image with mask). The recipe feeds its two ports
+    /// with <c>inputs: {first: step, second: step}</c> (or one stream with <c>pairing: window</c>) and says how to pair.
+    /// </summary>
+    IBlockCatalog AddPair<TOptions, TA, TB, TOut>(string name, Func<TOptions, BlockServices, IPairBlock<TA, TB, TOut>> factory, string description, string firstPort = "a", string secondPort = "b", ExecutionKind kind = ExecutionKind.Cpu)
+        where TOptions : class, IBlockOptions
+        where TA : notnull
+        where TB : notnull
+        where TOut : notnull;
+
+    /// <summary>Registers a block that combines a group of items into one (join, concat); <c>group: source|all</c> in the recipe.</summary>
+    IBlockCatalog AddGroup<TOptions, TIn, TOut>(string name, Func<TOptions, BlockServices, IGroupBlock<TIn, TOut>> factory, string description, ExecutionKind kind = ExecutionKind.Cpu)
         where TOptions : class, IBlockOptions
         where TIn : notnull
         where TOut : notnull;

@@ -8,8 +8,10 @@ namespace SpectroFlow.Engine.Graph;
 
 /// <summary>
 /// Turns a <see cref="RunPlan"/> into running nodes: builds each block once (factories get <see cref="BlockServices"/>),
-/// wires outputs to inputs, and completes a step's input only when <b>all</b> its upstream steps have finished
-/// (<c>Task.WhenAll</c>, then <c>Complete</c>; never <c>PropagateCompletion</c> from several sources).
+/// wires outputs to the ports they feed, tells combining steps when a source item is complete at their input
+/// (<see cref="RootTracker"/>), and completes a step's input (per port, then as a whole) only when <b>all</b> its
+/// upstream steps have finished (<c>Task.WhenAll</c>, then complete; never <c>PropagateCompletion</c> from several
+/// sources).
 /// </summary>
 internal static class GraphBuilder
 {
@@ -17,6 +19,8 @@ internal static class GraphBuilder
     {
         var nodes = new Dictionary<string, GraphNode>(StringComparer.Ordinal);
         var ordered = new List<GraphNode>(plan.Steps.Count);
+        Dictionary<string, int> index = plan.Steps.Select((s, i) => (s.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
+        Dictionary<string, int[]> ancestors = Ancestors(plan, index);
         try
         {
             foreach (PlannedStep step in plan.Steps)
@@ -31,11 +35,12 @@ internal static class GraphBuilder
                     throw new SpectroFlowException($"{step.Location}: step '{step.Id}' ({step.Block.Name}) could not start: {RunState.OneLine(ex)}", ex);
                 }
 
+                int i = index[step.Id];
                 GraphNode node = step.Block.Shape switch
                 {
-                    BlockShape.Source => new SourceNode(step, block, state),
-                    BlockShape.Stream => new StreamNode(step, block, state),
-                    _ => new ItemNode(step, block, state),
+                    BlockShape.Source => new SourceNode(step, i, block, state),
+                    BlockShape.Pair or BlockShape.Group => new JoinNode(step, i, block, state, Sequencers(plan, step, index, ancestors)),
+                    _ => new ItemNode(step, i, block, state),
                 };
                 nodes.Add(step.Id, node);
                 ordered.Add(node);
@@ -53,18 +58,26 @@ internal static class GraphBuilder
 
         foreach (GraphNode node in ordered)
         {
-            foreach (string upstream in node.Step.Upstream)
+            foreach (PlannedInput input in node.Step.Inputs)
             {
-                nodes[upstream].Downstream.Add(node);
+                nodes[input.StepId].Downstream.Add((node, input.Port));
             }
         }
 
+        var joins = ordered.OfType<JoinNode>().ToList();
+        state.Joins = joins;
+        state.Roots = new RootTracker(
+            ordered.Count,
+            [.. joins.Select(j => new RootTracker.Watcher(ancestors[j.Step.Id], j.RootCompleteAsync))])
+        {
+            Finished = state.RootFinishedAsync,
+        };
         return ordered;
     }
 
     /// <summary>
-    /// Starts the pumps (consumers before producers), then completes each step's input once all its upstream steps
-    /// have finished (their completion tasks exist only once started).
+    /// Starts the pumps (consumers before producers), then completes each port of a step once all its upstream steps
+    /// have finished, and the step's input once all ports have (completion tasks exist only once started).
     /// </summary>
     public static void Start(IReadOnlyList<GraphNode> nodes)
     {
@@ -74,14 +87,25 @@ internal static class GraphBuilder
         }
 
         var byId = nodes.ToDictionary(n => n.Step.Id, StringComparer.Ordinal);
-        foreach (GraphNode node in nodes.Where(n => n.Input is not null))
+        foreach (GraphNode node in nodes.Where(n => n.Step.Inputs.Count > 0))
         {
-            Task[] upstream = [.. node.Step.Upstream.Select(id => byId[id].Completion)];
-            _ = CompleteAfterAsync(upstream, node);
+            _ = CompleteAfterAsync(node, byId);
         }
     }
 
-    private static async Task CompleteAfterAsync(Task[] upstream, GraphNode node)
+    private static async Task CompleteAfterAsync(GraphNode node, Dictionary<string, GraphNode> byId)
+    {
+        foreach (IGrouping<int, PlannedInput> port in node.Step.Inputs.GroupBy(i => i.Port))
+        {
+            await WhenFinished([.. port.Select(i => byId[i.StepId].Completion)]).ConfigureAwait(false);
+            await node.PortCompletedAsync(port.Key).ConfigureAwait(false);
+        }
+
+        await WhenFinished([.. node.Step.Inputs.Select(i => byId[i.StepId].Completion)]).ConfigureAwait(false);
+        node.CompleteInput();
+    }
+
+    private static async Task WhenFinished(Task[] upstream)
     {
         try
         {
@@ -92,7 +116,49 @@ internal static class GraphBuilder
 #pragma warning restore CA1031
         {
         }
+    }
 
-        node.Input!.Complete();
+    /// <summary>Every step's ancestors (indices, graph order), the step itself excluded.</summary>
+    private static Dictionary<string, int[]> Ancestors(RunPlan plan, Dictionary<string, int> index)
+    {
+        var result = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        var sets = new Dictionary<string, SortedSet<int>>(StringComparer.Ordinal);
+        foreach (PlannedStep step in plan.Steps)
+        {
+            var set = new SortedSet<int>();
+            foreach (string upstream in step.Upstream)
+            {
+                set.Add(index[upstream]);
+                set.UnionWith(sets[upstream]);
+            }
+
+            sets[step.Id] = set;
+            result[step.Id] = [.. set];
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// For a step that needs its items in natural order (zip, or a window or group over everything), one sequencer per
+    /// port over the inputs that can reach that port.
+    /// </summary>
+    private static Sequencer?[] Sequencers(RunPlan plan, PlannedStep step, Dictionary<string, int> index, Dictionary<string, int[]> ancestors)
+    {
+        bool ordered = step.Pairing is Pairing.Zip || (step.Grouping == Grouping.All && step.Pairing is Pairing.Window or Pairing.None);
+        var sequencers = new Sequencer?[Math.Max(1, step.Block.Ports.Count)];
+        if (!ordered)
+        {
+            return sequencers;
+        }
+
+        int[] inputs = [.. plan.Steps.Where(s => s.Block.Shape == BlockShape.Source).Select(s => index[s.Id])];
+        foreach (IGrouping<int, PlannedInput> port in step.Inputs.GroupBy(i => i.Port))
+        {
+            var reaching = new HashSet<int>(port.SelectMany(i => ancestors[i.StepId].Append(index[i.StepId])));
+            sequencers[port.Key] = new Sequencer([.. inputs.Where(reaching.Contains)]);
+        }
+
+        return sequencers;
     }
 }

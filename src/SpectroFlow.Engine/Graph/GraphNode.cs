@@ -1,4 +1,3 @@
-using System.Threading.Tasks.Dataflow;
 using SpectroFlow.Core.Blocks;
 using SpectroFlow.Core.Items;
 using SpectroFlow.Engine.Recipes;
@@ -7,15 +6,17 @@ using SpectroFlow.Engine.Running;
 namespace SpectroFlow.Engine.Graph;
 
 /// <summary>
-/// One step of the running graph. Outputs are pushed to every downstream input with <c>SendAsync</c> (awaited, so a
-/// full downstream slows this step = back-pressure) and the result is checked: a declined or cancelled delivery is
-/// counted, never silently dropped. No predicate links are used, so nothing can stall at a source's head (#37125).
+/// One step of the running graph. Outputs are pushed to every downstream port (awaited, so a full downstream slows
+/// this step = back-pressure) and the result is checked: a declined or cancelled delivery is counted, never silently
+/// dropped. Every delivery is counted per root at its target before it is sent and released once processed
+/// (<see cref="RootTracker"/>), which is how the run knows when a source item is finished or complete at a join.
 /// </summary>
 internal abstract class GraphNode
 {
-    protected GraphNode(PlannedStep step, object block, RunState state)
+    protected GraphNode(PlannedStep step, int index, object block, RunState state)
     {
         Step = step;
+        Index = index;
         Block = block;
         State = state;
         Counter = state.Counters[step.Id];
@@ -23,12 +24,13 @@ internal abstract class GraphNode
 
     public PlannedStep Step { get; }
 
+    /// <summary>The step's index in graph order (as <see cref="RootTracker"/> counts it).</summary>
+    public int Index { get; }
+
     public object Block { get; }
 
-    public List<GraphNode> Downstream { get; } = [];
-
-    /// <summary>Where upstream steps send items (null for sources).</summary>
-    public abstract ITargetBlock<WorkItem>? Input { get; }
+    /// <summary>Where this step's outputs go: a step and the port of it they feed.</summary>
+    public List<(GraphNode Node, int Port)> Downstream { get; } = [];
 
     /// <summary>Completes when the step has finished and delivered all its outputs.</summary>
     public abstract Task Completion { get; }
@@ -37,10 +39,21 @@ internal abstract class GraphNode
 
     protected StepCounter Counter { get; }
 
-    /// <summary>Starts pumps (sources, streams); transforms run as items arrive.</summary>
+    /// <summary>Starts pumps (sources, joins); one-in blocks run as items arrive.</summary>
     public virtual void Start()
     {
     }
+
+    /// <summary>Takes one delivery for <paramref name="port"/>; false when the step no longer accepts items.</summary>
+    public abstract Task<bool> AcceptAsync(WorkItem item, int port, CancellationToken cancellationToken);
+
+    /// <summary>Every upstream of <paramref name="port"/> has finished: nothing more will arrive there.</summary>
+    public virtual ValueTask PortCompletedAsync(int port) => ValueTask.CompletedTask;
+
+    /// <summary>Every upstream has finished.</summary>
+    public abstract void CompleteInput();
+
+    protected ValueTask ReleaseAsync(WorkItem item) => State.Roots.ReleaseAsync(item, Index);
 
     protected async Task EmitAsync(WorkItem item)
     {
@@ -49,6 +62,7 @@ internal abstract class GraphNode
         {
             State.Tracker.Written(item, written);
         }
+
         if (Step.Keep)
         {
             State.Keep(Step.Id, item);
@@ -60,19 +74,19 @@ internal abstract class GraphNode
             return;
         }
 
-        foreach (GraphNode target in Downstream)
+        foreach ((GraphNode target, int port) in Downstream)
         {
             bool accepted;
-            State.Tracker.Acquire(item);
+            State.Roots.Acquire(item, target.Index);
             try
             {
-                accepted = await target.Input!.SendAsync(item, State.Token).ConfigureAwait(false);
+                accepted = await target.AcceptAsync(item, port, State.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 target.Counter.Received();
                 target.Counter.Cancelled();
-                State.Tracker.Release(item, State.Token);
+                await State.Roots.ReleaseAsync(item, target.Index).ConfigureAwait(false);
                 continue;
             }
 
@@ -81,7 +95,7 @@ internal abstract class GraphNode
                 target.Counter.Received();
                 target.Counter.Failed();
                 State.Fail(target.Step.Id, item, "declined: the step had already stopped");
-                State.Tracker.Release(item, State.Token);
+                await State.Roots.ReleaseAsync(item, target.Index).ConfigureAwait(false);
             }
         }
     }

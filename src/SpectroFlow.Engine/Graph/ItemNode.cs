@@ -17,8 +17,8 @@ internal sealed class ItemNode : GraphNode
 {
     private readonly ActionBlock<WorkItem> _input;
 
-    public ItemNode(PlannedStep step, object block, RunState state)
-        : base(step, block, state)
+    public ItemNode(PlannedStep step, int index, object block, RunState state)
+        : base(step, index, block, state)
     {
         _input = new ActionBlock<WorkItem>(ProcessAsync, new ExecutionDataflowBlockOptions
         {
@@ -27,9 +27,12 @@ internal sealed class ItemNode : GraphNode
         });
     }
 
-    public override ITargetBlock<WorkItem> Input => _input;
-
     public override Task Completion => _input.Completion;
+
+    public override Task<bool> AcceptAsync(WorkItem item, int port, CancellationToken cancellationToken) =>
+        _input.SendAsync(item, cancellationToken);
+
+    public override void CompleteInput() => _input.Complete();
 
     private async Task ProcessAsync(WorkItem item)
     {
@@ -39,7 +42,7 @@ internal sealed class ItemNode : GraphNode
         }
         finally
         {
-            State.Tracker.Release(item, State.Token);
+            await ReleaseAsync(item).ConfigureAwait(false);
         }
     }
 
@@ -73,7 +76,7 @@ internal sealed class ItemNode : GraphNode
                 int index = 0;
                 await foreach (ItemOutput<object> produced in Step.Block.Expand!(Block, item.Payload, context, token).ConfigureAwait(false))
                 {
-                    WorkItem child = item.CreateChild(produced.KeySuffix ?? index.ToString(CultureInfo.InvariantCulture), produced.Payload);
+                    WorkItem child = item.CreateChild(produced.KeySuffix ?? index.ToString(CultureInfo.InvariantCulture), produced.Payload, index);
                     if (produced.Metadata is { Count: > 0 } metadata)
                     {
                         child = child.WithMetadata(metadata);

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using SpectroFlow.Core.Blocks;
 using SpectroFlow.Engine.Recipes;
@@ -7,11 +6,11 @@ using SpectroFlow.Engine.Registry;
 namespace SpectroFlow.Engine.Graph;
 
 /// <summary>
-/// Reads an input's items as the run sees them: every item gets the <c>input</c> (input id) and <c>input_key</c> (its key
-/// within the input) metadata, and when the
-/// recipe has more than one input its key is prefixed with the input id (<c>songs/x.wav</c>), so equal relative paths in
-/// two inputs stay distinct items (own key, seed, manifest line and shard). A recipe with one input keeps the source's
-/// keys (and so its seeds and output names). Used by runs and by dry runs, so both see the same keys.
+/// Reads an input's items as the run sees them: numbered in the order the source yields them, with the <c>input</c>
+/// (input id) and <c>input_key</c> (its key within the input) metadata, and when the recipe has more than one input the
+/// key prefixed with the input id (<c>songs/x.wav</c>), so equal relative paths in two inputs stay distinct items (own
+/// key, seed, manifest line and shard). A recipe with one input keeps the source's keys (and so its seeds and output
+/// names). Used by runs and by dry runs, so both see the same keys.
 /// </summary>
 internal static class SourceItems
 {
@@ -24,12 +23,15 @@ internal static class SourceItems
     /// <summary>The items of <paramref name="input"/> (its source block <paramref name="source"/>), keyed as the run keys them.</summary>
     public static async IAsyncEnumerable<WorkItem> ReadAsync(PlannedStep input, object source, RunContext run, bool prefixKeys, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (WorkItem item in input.Block.Read!(source, run, cancellationToken).ConfigureAwait(false))
+        long ordinal = 0;
+        await foreach (SourceItem<object> item in input.Block.Read!(source, run, cancellationToken).ConfigureAwait(false))
         {
-            ImmutableSortedDictionary<string, object> metadata = item.Metadata.SetItem(WorkItem.Keys.Input, input.Id).SetItem(WorkItem.Keys.InputKey, item.Key);
-            yield return prefixKeys
-                ? WorkItem.Create(input.Id + "/" + item.Key, item.Ordinal, item.Payload, run.Seed, metadata)
-                : item.WithMetadata(metadata);
+            var metadata = new Dictionary<string, object>(item.Metadata ?? new Dictionary<string, object>(), StringComparer.Ordinal)
+            {
+                [WorkItem.Keys.Input] = input.Id,
+                [WorkItem.Keys.InputKey] = item.Key,
+            };
+            yield return WorkItem.Create(prefixKeys ? input.Id + "/" + item.Key : item.Key, ordinal++, item.Payload, run.Seed, metadata);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Threading.Tasks.Dataflow;
 using SpectroFlow.Core.Blocks;
 using SpectroFlow.Engine.Recipes;
 using SpectroFlow.Engine.Running;
@@ -7,42 +6,75 @@ namespace SpectroFlow.Engine.Graph;
 
 /// <summary>
 /// Pumps an <see cref="IItemSource{TOut}"/> into its downstream steps (keys as <see cref="SourceItems"/> makes them),
-/// stopping promptly on cancellation.
+/// stopping promptly on cancellation. When the plan combines items of different source items (joins across sources),
+/// every input is listed first and the resume decisions are taken for whole groups (<see cref="ManifestTracker.Plan"/>);
+/// otherwise items are decided and sent on as they are listed.
 /// </summary>
 internal sealed class SourceNode : GraphNode
 {
     private Task _pump = Task.CompletedTask;
 
-    public SourceNode(PlannedStep step, object block, RunState state)
-        : base(step, block, state)
+    public SourceNode(PlannedStep step, int index, object block, RunState state)
+        : base(step, index, block, state)
     {
     }
-
-    public override ITargetBlock<WorkItem>? Input => null;
 
     public override Task Completion => _pump;
 
     public override void Start() => _pump = Task.Run(PumpAsync);
 
+    public override Task<bool> AcceptAsync(WorkItem item, int port, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("an input has no upstream");
+
+    public override void CompleteInput()
+    {
+    }
+
     private async Task PumpAsync()
     {
         CancellationToken token = State.Token;
+        bool listedToTheEnd = false;
+        Action? onFinished = null;
+        if (State.Tracker.TracksCompletion)
+        {
+            Counter.TrackFinished();
+            onFinished = Counter.Finished;
+        }
+
         try
         {
-            bool listedToTheEnd = true;
             RunContext run = State.Run.ForSource(Counter.Expect);
-            Action? onFinished = null;
-            if (State.Tracker.TracksCompletion)
+            IAsyncEnumerable<WorkItem> items = SourceItems.ReadAsync(Step, Block, run, State.PrefixesKeys, token);
+            if (State.Listing is { } listing)
             {
-                Counter.TrackFinished();
-                onFinished = Counter.Finished;
+                var listed = new List<WorkItem>();
+                try
+                {
+                    await foreach (WorkItem item in items.ConfigureAwait(false))
+                    {
+                        Counter.Listed();
+                        listed.Add(item);
+                    }
+
+                    listedToTheEnd = true;
+                }
+                finally
+                {
+                    await listing.ArriveAsync(Step.Id, listed, listedToTheEnd).ConfigureAwait(false);
+                }
+
+                items = ToAsync(listed);
             }
 
-            await foreach (WorkItem item in SourceItems.ReadAsync(Step, Block, run, State.PrefixesKeys, token).ConfigureAwait(false))
+            bool stopped = false;
+            await foreach (WorkItem item in items.ConfigureAwait(false))
             {
-                Counter.Listed();
-                ManifestTracker.Decision decision = State.Tracker.Admit(item, onFinished);
-                if (decision != ManifestTracker.Decision.Run)
+                if (State.Listing is null)
+                {
+                    Counter.Listed();
+                }
+
+                if (State.Tracker.Admit(item, onFinished) != ManifestTracker.Decision.Run)
                 {
                     continue;
                 }
@@ -51,19 +83,24 @@ internal sealed class SourceNode : GraphNode
                 if (token.IsCancellationRequested)
                 {
                     Counter.Cancelled();
-                    listedToTheEnd = false;
+                    stopped = true;
                     break;
                 }
 
+                State.Roots.Register(item.Key, Index);
+                await State.AnnounceAsync(Index, item.Key).ConfigureAwait(false);
                 Counter.Succeeded();
                 await EmitAsync(item).ConfigureAwait(false);
-                State.Tracker.Release(item, token);
+                await State.Roots.ReleaseAsync(item.Key, Index).ConfigureAwait(false);
             }
 
+            listedToTheEnd = State.Listing is null ? !stopped : listedToTheEnd && !stopped;
             if (listedToTheEnd)
             {
                 State.Tracker.InputListed();
             }
+
+            await State.InputListedAsync(Index).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -74,6 +111,16 @@ internal sealed class SourceNode : GraphNode
         {
             Counter.Failed();
             State.Fail(Step.Id, null, RunState.OneLine(ex));
+        }
+    }
+
+#pragma warning disable CS1998 // an in-memory list as the same async sequence the source gives
+    private static async IAsyncEnumerable<WorkItem> ToAsync(List<WorkItem> items)
+#pragma warning restore CS1998
+    {
+        foreach (WorkItem item in items)
+        {
+            yield return item;
         }
     }
 }

@@ -5,7 +5,7 @@ internal static class RecipeKeys
 {
     public static readonly string[] TopLevel = ["include", "description", "seed", "params", "inputs", "steps", "outputs"];
 
-    public static readonly string[] Step = ["id", "use", "from", "parallelism", "capacity"];
+    public static readonly string[] Step = ["id", "use", "from", "inputs", "pairing", "one", "group", "parallelism", "capacity"];
 
     public static readonly string[] Outputs = ["root", "keep"];
 }

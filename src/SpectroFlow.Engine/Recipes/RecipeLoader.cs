@@ -54,12 +54,36 @@ public sealed class RecipeLoader
         return Compile(root, displayName, Path.Combine(folder, Path.GetFileName(displayName)), folder, budget);
     }
 
+    /// <summary>
+    /// Turns the recipe and its includes into a plan, in stages that each collect their problems: top-level keys,
+    /// parameters (+ <c>--set</c>), interpolation, seed, inputs and steps, outputs, then the graph (ids, upstreams,
+    /// ports, payload types, formats, order).
+    /// </summary>
     private RunPlan Compile(YamlNode root, string file, string fullPath, string folder, YamlBudget budget)
     {
         // The recipe is last in merge order: includes come first, so later files override earlier ones.
         IReadOnlyList<RecipeDocument> documents = RecipeIncludes.Resolve(root, file, fullPath, folder, _settings, budget);
-        RecipeDocument recipe = documents[^1];
         var errors = new List<ValidationError>();
+        CheckTopLevelKeys(documents, errors);
+        var brokenParameters = new HashSet<string>(StringComparer.Ordinal);
+        Dictionary<string, string> parameters = ReadParameters(documents, brokenParameters, errors);
+        string? seedOverride = ApplyOverrides(parameters, brokenParameters, errors);
+        HashSet<YamlNode> broken = InterpolateAll(documents, parameters, brokenParameters, errors);
+        ulong seed = ReadSeed(documents, seedOverride, broken, errors);
+        List<StepSpec> specs = ReadAllSteps(documents, folder, errors, broken);
+        (string outputRoot, Dictionary<string, SourceLocation> keep) = ReadAllOutputs(documents, folder, errors);
+        IReadOnlyList<PlannedStep> steps = RecipeGraph.Link(specs, keep, errors);
+        errors.RemoveAll(e => e.Message == Interpolator.BrokenMarker);
+        if (errors.Count > 0)
+        {
+            throw new RecipeException(InFileOrder(errors, documents));
+        }
+
+        return new RunPlan(file, seed, outputRoot, folder, parameters, steps, [.. documents.SkipLast(1).Select(d => d.File)]);
+    }
+
+    private static void CheckTopLevelKeys(IReadOnlyList<RecipeDocument> documents, List<ValidationError> errors)
+    {
         foreach (RecipeDocument document in documents)
         {
             foreach ((YamlNode key, _) in document.Root.Children)
@@ -71,12 +95,11 @@ public sealed class RecipeLoader
                 }
             }
         }
+    }
 
-        // 1. params (environment only; a later file overrides by name), then --set overrides, then everything else
-        //    (environment + params) in every file.
-        var brokenParameters = new HashSet<string>(StringComparer.Ordinal);
-        Dictionary<string, string> parameters = ReadParameters(documents, brokenParameters, errors);
-
+    /// <summary>Applies <c>--set</c> to the parameters; returns the seed override, if any.</summary>
+    private string? ApplyOverrides(Dictionary<string, string> parameters, HashSet<string> brokenParameters, List<ValidationError> errors)
+    {
         string? seedOverride = null;
         foreach ((string key, string value) in _settings.Overrides)
         {
@@ -96,6 +119,12 @@ public sealed class RecipeLoader
             }
         }
 
+        return seedOverride;
+    }
+
+    /// <summary>Interpolates every value (environment and params) of every file but params and include; returns the nodes that failed.</summary>
+    private HashSet<YamlNode> InterpolateAll(IReadOnlyList<RecipeDocument> documents, Dictionary<string, string> parameters, HashSet<string> brokenParameters, List<ValidationError> errors)
+    {
         var broken = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
         var visited = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
         foreach (RecipeDocument document in documents)
@@ -110,8 +139,12 @@ public sealed class RecipeLoader
         }
 
         errors.RemoveAll(e => e.Message == Interpolator.BrokenMarker);
+        return broken;
+    }
 
-        // 2. seed (the last file that sets it)
+    /// <summary>The seed: <c>--set seed=</c>, else the last file that sets it, else 0.</summary>
+    private static ulong ReadSeed(IReadOnlyList<RecipeDocument> documents, string? seedOverride, HashSet<YamlNode> broken, List<ValidationError> errors)
+    {
         ulong seed = 0;
         RecipeDocument? seedDocument = documents.LastOrDefault(d => d.Get("seed") is not null);
         YamlNode? seedNode = seedDocument?.Get("seed");
@@ -129,7 +162,13 @@ public sealed class RecipeLoader
             errors.Add(new ValidationError("seed must be a whole number", seedDocument!.At(seedNode)));
         }
 
-        // 3. inputs and steps: every file's inputs, then every file's steps, in merge order
+        return seed;
+    }
+
+    /// <summary>Every file's inputs, then every file's steps, in merge order.</summary>
+    private List<StepSpec> ReadAllSteps(IReadOnlyList<RecipeDocument> documents, string folder, List<ValidationError> errors, HashSet<YamlNode> broken)
+    {
+        RecipeDocument recipe = documents[^1];
         var specs = new List<StepSpec>();
         foreach (RecipeDocument document in documents)
         {
@@ -151,7 +190,12 @@ public sealed class RecipeLoader
             errors.Add(new ValidationError("a recipe needs 'inputs'", recipe.At(recipe.Root)));
         }
 
-        // 4. outputs (each key from the last file that sets it)
+        return specs;
+    }
+
+    /// <summary>The output root and kept steps, each key from the last file that sets it; <c>--output</c> wins.</summary>
+    private (string Root, Dictionary<string, SourceLocation> Keep) ReadAllOutputs(IReadOnlyList<RecipeDocument> documents, string folder, List<ValidationError> errors)
+    {
         string outputRoot = Path.GetFullPath(Path.Combine(folder, "out"));
         var keep = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         foreach (RecipeDocument document in documents)
@@ -167,88 +211,7 @@ public sealed class RecipeLoader
             outputRoot = Path.GetFullPath(overrideRoot);
         }
 
-        // 5. graph: ids, upstreams, types, cycles
-        var byId = new Dictionary<string, StepSpec>(StringComparer.Ordinal);
-        foreach (StepSpec spec in specs)
-        {
-            if (!byId.TryAdd(spec.Id, spec))
-            {
-                errors.Add(new ValidationError($"id '{spec.Id}' is used twice (first at {byId[spec.Id].IdLocation})", spec.IdLocation));
-            }
-        }
-
-        var sources = specs.Where(s => s.IsSource).ToList();
-        if (sources.Count > 1)
-        {
-            foreach (StepSpec source in sources.Where(s => s.Id.IndexOfAny(['/', '#']) >= 0))
-            {
-                errors.Add(new ValidationError($"input id '{source.Id}' must not contain '/' or '#': with several inputs it starts the item keys", source.IdLocation));
-            }
-        }
-
-        StepSpec? previous = null;
-        foreach (StepSpec spec in specs.Where(s => !s.IsSource))
-        {
-            if (spec.From.Count == 0)
-            {
-                if (previous is not null)
-                {
-                    spec.From.Add((previous.Id, spec.Location));
-                }
-                else if (sources.Count == 1)
-                {
-                    spec.From.Add((sources[0].Id, spec.Location));
-                }
-                else if (sources.Count > 1)
-                {
-                    errors.Add(new ValidationError($"step '{spec.Id}' needs 'from': the recipe has {sources.Count} inputs", spec.Location));
-                }
-            }
-
-            previous = spec;
-            foreach ((string upstreamId, SourceLocation at) in spec.From)
-            {
-                if (!byId.TryGetValue(upstreamId, out StepSpec? upstream))
-                {
-                    errors.Add(new ValidationError($"step '{spec.Id}' reads from '{upstreamId}', which is not an input or step{Names.DidYouMean(upstreamId, byId.Keys)}", at));
-                }
-                else if (upstream == spec)
-                {
-                    errors.Add(new ValidationError($"step '{spec.Id}' reads from itself", at));
-                }
-                else if (spec.Block is { } block && upstream.Block is { } up && !block.Accepts(up.OutputType))
-                {
-                    errors.Add(new ValidationError(
-                        $"step '{spec.Id}' ({block.Name}) takes {block.InputType!.Name} but '{upstream.Id}' ({up.Name}) produces {up.OutputType.Name}", at));
-                }
-            }
-        }
-
-        foreach ((string id, SourceLocation at) in keep)
-        {
-            if (!byId.ContainsKey(id))
-            {
-                errors.Add(new ValidationError($"outputs.keep names '{id}', which is not a step{Names.DidYouMean(id, byId.Keys)}", at));
-            }
-        }
-
-        List<StepSpec> ordered = Order(specs, byId, errors);
-        errors.RemoveAll(e => e.Message == Interpolator.BrokenMarker);
-        if (errors.Count > 0)
-        {
-            throw new RecipeException(InFileOrder(errors, documents));
-        }
-
-        var steps = ordered.Select(s => new PlannedStep(
-            s.Id,
-            s.Block!,
-            s.Options!,
-            [.. s.From.Select(f => f.Id).Distinct(StringComparer.Ordinal)],
-            s.Parallelism ?? Math.Min(s.Block!.DefaultParallelism, s.Capacity ?? int.MaxValue),
-            s.Capacity ?? Math.Max(2, 2 * (s.Parallelism ?? s.Block!.DefaultParallelism)),
-            keep.ContainsKey(s.Id),
-            s.Location)).ToList();
-        return new RunPlan(file, seed, outputRoot, folder, parameters, steps, [.. documents.SkipLast(1).Select(d => d.File)]);
+        return (outputRoot, keep);
     }
 
     /// <summary>Problems without a location first, then by file (in merge order), line and column.</summary>
@@ -377,6 +340,33 @@ public sealed class RecipeLoader
                         }
 
                         break;
+                    case "inputs" when !isSource:
+                        spec.InputsLocation = At(value);
+                        if (value is YamlMappingNode ports && ports.Children.Count > 0)
+                        {
+                            foreach ((YamlNode portNode, YamlNode upstream) in ports.Children)
+                            {
+                                if (portNode is YamlScalarNode { Value: { } port } && Scalar(upstream, $"inputs.{port}", file, errors) is { } upstreamId)
+                                {
+                                    spec.Inputs.Add((port, At(portNode), upstreamId, At(upstream)));
+                                }
+                            }
+                        }
+                        else
+                        {
+                            errors.Add(new ValidationError("'inputs' must map port names to steps, e.g. inputs: {a: song_a, b: song_b}", At(value)));
+                        }
+
+                        break;
+                    case "pairing" when !isSource:
+                        spec.Pairing = Scalar(value, "pairing", file, errors) is { } pairing ? (pairing, At(value)) : null;
+                        break;
+                    case "one" when !isSource:
+                        spec.One = Scalar(value, "one", file, errors) is { } one ? (one, At(value)) : null;
+                        break;
+                    case "group" when !isSource:
+                        spec.Group = Scalar(value, "group", file, errors) is { } group ? (group, At(value)) : null;
+                        break;
                     case "parallelism":
                         spec.Parallelism = Int(value, "parallelism", MaxParallelism, file, errors);
                         break;
@@ -468,53 +458,6 @@ public sealed class RecipeLoader
         }
     }
 
-    private static List<StepSpec> Order(List<StepSpec> specs, Dictionary<string, StepSpec> byId, List<ValidationError> errors)
-    {
-        var ordered = new List<StepSpec>(specs.Count);
-        var state = new Dictionary<StepSpec, int>(ReferenceEqualityComparer.Instance); // 1 visiting, 2 done
-        var path = new List<StepSpec>();
-        var reported = new HashSet<string>(StringComparer.Ordinal);
-
-        void Visit(StepSpec spec)
-        {
-            if (state.TryGetValue(spec, out int s))
-            {
-                if (s == 1)
-                {
-                    List<StepSpec> cycle = path.SkipWhile(p => p != spec).ToList();
-                    string key = string.Join(",", cycle.Select(c => c.Id).Order(StringComparer.Ordinal));
-                    if (reported.Add(key))
-                    {
-                        errors.Add(new ValidationError($"steps form a cycle: {string.Join(" -> ", cycle.Select(c => c.Id))} -> {spec.Id}", spec.Location));
-                    }
-                }
-
-                return;
-            }
-
-            state[spec] = 1;
-            path.Add(spec);
-            foreach ((string id, _) in spec.From)
-            {
-                if (byId.TryGetValue(id, out StepSpec? upstream) && upstream != spec)
-                {
-                    Visit(upstream);
-                }
-            }
-
-            path.RemoveAt(path.Count - 1);
-            state[spec] = 2;
-            ordered.Add(spec);
-        }
-
-        foreach (StepSpec spec in specs)
-        {
-            Visit(spec);
-        }
-
-        return ordered;
-    }
-
     private void InterpolateTree(YamlNode node, string file, Dictionary<string, string> parameters, HashSet<string> brokenParameters, List<ValidationError> errors, HashSet<YamlNode> visited, HashSet<YamlNode> broken)
     {
         if (!visited.Add(node))
@@ -576,28 +519,5 @@ public sealed class RecipeLoader
 
         errors.Add(new ValidationError($"'{what}' must be a whole number from 1 to {max}, not '{text}'", SafeYamlReader.Location(file, node.Start)));
         return null;
-    }
-
-    private sealed class StepSpec
-    {
-        public string Id { get; set; } = string.Empty;
-
-        public SourceLocation Location { get; init; }
-
-        public SourceLocation IdLocation { get; set; }
-
-        public bool IsSource { get; init; }
-
-        public BlockDescriptor? Block { get; set; }
-
-        public IBlockOptions? Options { get; set; }
-
-        public List<(string Id, SourceLocation At)> From { get; } = [];
-
-        public int? Parallelism { get; set; }
-
-        public int? Capacity { get; set; }
-
-        public SourceLocation CapacityLocation { get; set; }
     }
 }

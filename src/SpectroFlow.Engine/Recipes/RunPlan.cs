@@ -78,6 +78,47 @@ public sealed class PlannedStep
     /// <summary>Where the step is declared.</summary>
     public SourceLocation Location { get; }
 
+    /// <summary>The upstream steps with the port each feeds (a window feeds both ports of a pair from port index 0).</summary>
+    public IReadOnlyList<PlannedInput> Inputs { get; init; } = [];
+
+    /// <summary>How a pair step pairs its ports (<see cref="Recipes.Pairing.None"/> for other steps).</summary>
+    public Pairing Pairing { get; init; }
+
+    /// <summary>The port index whose single item pairs with every item of the other, for <see cref="Pairing.EachWithOne"/>.</summary>
+    public int? OnePort { get; init; }
+
+    /// <summary>What a group (or a window) spans.</summary>
+    public Grouping Grouping { get; init; }
+
+    /// <summary>What the recipe knows of the format of this step's outputs.</summary>
+    public PayloadFormat Format { get; init; } = PayloadFormat.Unknown;
+
     /// <inheritdoc/>
     public override string ToString() => $"{Id} ({Block.Name})";
+}
+
+/// <summary>One upstream of a step: the step it reads and the port it feeds.</summary>
+/// <param name="StepId">The upstream step.</param>
+/// <param name="Port">Index into the block's ports.</param>
+public sealed record PlannedInput(string StepId, int Port);
+
+/// <summary>What a plan's combining steps mean for resume and sharding.</summary>
+internal static class PlanShape
+{
+    /// <summary>True when some step combines items of different source items (joins across sources).</summary>
+    public static bool CombinesSources(RunPlan plan) => plan.Steps.Any(s =>
+        s.Pairing is Pairing.ByKey or Pairing.Zip or Pairing.EachWithOne
+        || (s.Grouping == Grouping.All && s.Pairing is Pairing.Window or Pairing.None && s.Block.Shape is Registry.BlockShape.Pair or Registry.BlockShape.Group));
+
+    /// <summary>
+    /// Why the plan cannot be split into shards, or null: a shard must hold whole groups, which only by-key pairing can
+    /// promise (items are sharded by their key within their input, so <c>a/x.wav</c> and <c>b/x.wav</c> stay together).
+    /// </summary>
+    public static string? WhyNotShardable(RunPlan plan) =>
+        plan.Steps.FirstOrDefault(s => s.Pairing is Pairing.Zip or Pairing.EachWithOne || (s.Grouping == Grouping.All && s.Block.Shape is Registry.BlockShape.Pair or Registry.BlockShape.Group)) is { } step
+            ? $"step '{step.Id}' ({step.Block.Name}) combines items across the whole run ({(step.Pairing is Pairing.None or Pairing.Window ? "group: all" : "pairing: " + RecipeGraph.Kebab(step.Pairing))}), so the run cannot be split into shards"
+            : null;
+
+    /// <summary>True when shards are chosen by the key within the input (by-key pairing), so paired items share a shard.</summary>
+    public static bool ShardsByInputKey(RunPlan plan) => plan.Steps.Any(s => s.Pairing == Pairing.ByKey);
 }

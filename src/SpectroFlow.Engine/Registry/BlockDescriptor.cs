@@ -11,7 +11,7 @@ public sealed class BlockDescriptor
         BlockShape shape,
         ExecutionKind kind,
         Type optionsType,
-        Type? inputType,
+        IReadOnlyList<BlockPort> ports,
         Type outputType,
         Func<IBlockOptions, BlockServices, object> create)
     {
@@ -20,7 +20,7 @@ public sealed class BlockDescriptor
         Shape = shape;
         Kind = kind;
         OptionsType = optionsType;
-        InputType = inputType;
+        Ports = ports;
         OutputType = outputType;
         Create = create;
         Options = OptionProperty.For(optionsType);
@@ -41,8 +41,14 @@ public sealed class BlockDescriptor
     /// <summary>The options class.</summary>
     public Type OptionsType { get; }
 
-    /// <summary>The payload type accepted; null for sources.</summary>
-    public Type? InputType { get; }
+    /// <summary>
+    /// The named inputs and their payload types: none for sources, one (<c>in</c>) for most blocks, two for pair blocks
+    /// (fed with <c>inputs: {port: step}</c>).
+    /// </summary>
+    public IReadOnlyList<BlockPort> Ports { get; }
+
+    /// <summary>The payload type accepted by a one-input block (or the first port of a pair); null for sources.</summary>
+    public Type? InputType => Ports.Count > 0 ? Ports[0].Type : null;
 
     /// <summary>The payload type produced.</summary>
     public Type OutputType { get; }
@@ -56,18 +62,29 @@ public sealed class BlockDescriptor
 
     internal Func<object, object, BlockContext, CancellationToken, IAsyncEnumerable<ItemOutput<object>>>? Expand { get; init; }
 
-    internal Func<object, IAsyncEnumerable<WorkItem>, RunContext, CancellationToken, IAsyncEnumerable<WorkItem>>? Stream { get; init; }
+    internal Func<object, WorkItem, WorkItem, BlockContext, CancellationToken, ValueTask<object>>? Pair { get; init; }
 
-    internal Func<object, RunContext, CancellationToken, IAsyncEnumerable<WorkItem>>? Read { get; init; }
+    internal Func<object, IAsyncEnumerable<WorkItem>, BlockContext, CancellationToken, ValueTask<object>>? Group { get; init; }
+
+    internal Func<object, RunContext, CancellationToken, IAsyncEnumerable<SourceItem<object>>>? Read { get; init; }
 
     /// <summary>Default parallelism for <see cref="Kind"/> on this machine.</summary>
-    public int DefaultParallelism => Shape is BlockShape.Source or BlockShape.Stream ? 1 : Kind switch
+    public int DefaultParallelism => Shape is BlockShape.Source or BlockShape.Group ? 1 : Kind switch
     {
         ExecutionKind.Gpu => 1,
         ExecutionKind.Io => 8,
         _ => Environment.ProcessorCount,
     };
 
-    /// <summary>True when a step producing <paramref name="upstream"/> may feed this block.</summary>
-    public bool Accepts(Type upstream) => InputType is not null && InputType.IsAssignableFrom(upstream);
+    /// <summary>The port named <paramref name="name"/>, or null.</summary>
+    public BlockPort? Port(string name) => Ports.FirstOrDefault(p => p.Name == name);
+}
+
+/// <summary>One named input of a block.</summary>
+/// <param name="Name">The port name used in a step's <c>inputs:</c>.</param>
+/// <param name="Type">The payload type it accepts (a step producing a subtype may feed it).</param>
+public sealed record BlockPort(string Name, Type Type)
+{
+    /// <summary>True when a step producing <paramref name="upstream"/> may feed this port.</summary>
+    public bool Accepts(Type upstream) => Type.IsAssignableFrom(upstream);
 }

@@ -6,7 +6,8 @@ namespace SpectroFlow.Engine.Registry;
 
 /// <summary>
 /// The blocks and sources a recipe may use, registered explicitly (no assembly scanning): one line per block, e.g.
-/// <c>registry.Add("mel-spectrogram", (MelOptions o, BlockServices s) =&gt; new MelBlock(o), "…")</c>.
+/// <c>registry.Add("mel", (MelOptions o, BlockServices s) =&gt; new MelBlock(o), "…")</c>. It is the
+/// <see cref="IBlockCatalog"/> that domain modules register into.
 /// </summary>
 public sealed partial class BlockRegistry : IBlockCatalog
 {
@@ -18,72 +19,77 @@ public sealed partial class BlockRegistry : IBlockCatalog
     /// <summary>The descriptor for <paramref name="name"/>, or null.</summary>
     public BlockDescriptor? Find(string name) => _blocks.GetValueOrDefault(name);
 
-    /// <summary>Registers a one-in-one-out block.</summary>
-    public BlockRegistry Add<TOptions, TIn, TOut>(string name, Func<TOptions, BlockServices, IBlock<TIn, TOut>> factory, string description, ExecutionKind kind = ExecutionKind.Cpu)
+    /// <inheritdoc/>
+    public IBlockCatalog Add<TOptions, TIn, TOut>(string name, Func<TOptions, BlockServices, IBlock<TIn, TOut>> factory, string description, ExecutionKind kind = ExecutionKind.Cpu)
         where TOptions : class, IBlockOptions
         where TIn : notnull
         where TOut : notnull
     {
         ArgumentNullException.ThrowIfNull(factory);
-        return Register(new BlockDescriptor(name, description, BlockShape.Transform, kind, typeof(TOptions), typeof(TIn), typeof(TOut), (o, s) => factory((TOptions)o, s))
+        return Register(new BlockDescriptor(name, description, BlockShape.Transform, kind, typeof(TOptions), [new BlockPort("in", typeof(TIn))], typeof(TOut), (o, s) => factory((TOptions)o, s))
         {
             Transform = static async (block, payload, context, ct) => await ((IBlock<TIn, TOut>)block).ProcessAsync((TIn)payload, context, ct).ConfigureAwait(false),
         });
     }
 
-    /// <summary>Registers a one-in-many-out block.</summary>
-    public BlockRegistry Add<TOptions, TIn, TOut>(string name, Func<TOptions, BlockServices, IExpandingBlock<TIn, TOut>> factory, string description, ExecutionKind kind = ExecutionKind.Cpu)
+    /// <inheritdoc/>
+    public IBlockCatalog Add<TOptions, TIn, TOut>(string name, Func<TOptions, BlockServices, IExpandingBlock<TIn, TOut>> factory, string description, ExecutionKind kind = ExecutionKind.Cpu)
         where TOptions : class, IBlockOptions
         where TIn : notnull
         where TOut : notnull
     {
         ArgumentNullException.ThrowIfNull(factory);
-        return Register(new BlockDescriptor(name, description, BlockShape.Expanding, kind, typeof(TOptions), typeof(TIn), typeof(TOut), (o, s) => factory((TOptions)o, s))
+        return Register(new BlockDescriptor(name, description, BlockShape.Expanding, kind, typeof(TOptions), [new BlockPort("in", typeof(TIn))], typeof(TOut), (o, s) => factory((TOptions)o, s))
         {
             Expand = static (block, payload, context, ct) => Box(((IExpandingBlock<TIn, TOut>)block).ExpandAsync((TIn)payload, context, ct), ct),
         });
     }
 
-    /// <summary>Registers a stateful stream block (pairs, sequences, groups, crossfades).</summary>
-    public BlockRegistry Add<TOptions, TIn, TOut>(string name, Func<TOptions, BlockServices, IStreamBlock<TIn, TOut>> factory, string description, ExecutionKind kind = ExecutionKind.Cpu)
+    /// <inheritdoc/>
+    public IBlockCatalog AddPair<TOptions, TA, TB, TOut>(string name, Func<TOptions, BlockServices, IPairBlock<TA, TB, TOut>> factory, string description, string firstPort = "a", string secondPort = "b", ExecutionKind kind = ExecutionKind.Cpu)
+        where TOptions : class, IBlockOptions
+        where TA : notnull
+        where TB : notnull
+        where TOut : notnull
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        if (!KebabName().IsMatch(firstPort) || !KebabName().IsMatch(secondPort) || firstPort == secondPort)
+        {
+            throw new ArgumentException($"Block '{name}' needs two different kebab-case port names, not '{firstPort}' and '{secondPort}'.", nameof(secondPort));
+        }
+
+        return Register(new BlockDescriptor(name, description, BlockShape.Pair, kind, typeof(TOptions), [new BlockPort(firstPort, typeof(TA)), new BlockPort(secondPort, typeof(TB))], typeof(TOut), (o, s) => factory((TOptions)o, s))
+        {
+            Pair = static async (block, a, b, context, ct) =>
+                await ((IPairBlock<TA, TB, TOut>)block).ProcessAsync(new Part<TA>(a, (TA)a.Payload), new Part<TB>(b, (TB)b.Payload), context, ct).ConfigureAwait(false),
+        });
+    }
+
+    /// <inheritdoc/>
+    public IBlockCatalog AddGroup<TOptions, TIn, TOut>(string name, Func<TOptions, BlockServices, IGroupBlock<TIn, TOut>> factory, string description, ExecutionKind kind = ExecutionKind.Cpu)
         where TOptions : class, IBlockOptions
         where TIn : notnull
         where TOut : notnull
     {
         ArgumentNullException.ThrowIfNull(factory);
-        return Register(new BlockDescriptor(name, description, BlockShape.Stream, kind, typeof(TOptions), typeof(TIn), typeof(TOut), (o, s) => factory((TOptions)o, s))
+        return Register(new BlockDescriptor(name, description, BlockShape.Group, kind, typeof(TOptions), [new BlockPort("in", typeof(TIn))], typeof(TOut), (o, s) => factory((TOptions)o, s))
         {
-            Stream = static (block, inputs, run, ct) => ((IStreamBlock<TIn, TOut>)block).ProcessAsync(inputs, run, ct),
+            Group = static async (block, parts, context, ct) =>
+                await ((IGroupBlock<TIn, TOut>)block).ProcessAsync(Typed<TIn>(parts, ct), context, ct).ConfigureAwait(false),
         });
     }
 
-    /// <summary>Registers an item source (used under <c>inputs:</c>).</summary>
-    public BlockRegistry AddSource<TOptions, TOut>(string name, Func<TOptions, BlockServices, IItemSource<TOut>> factory, string description, ExecutionKind kind = ExecutionKind.Io)
+    /// <inheritdoc/>
+    public IBlockCatalog AddSource<TOptions, TOut>(string name, Func<TOptions, BlockServices, IItemSource<TOut>> factory, string description, ExecutionKind kind = ExecutionKind.Io)
         where TOptions : class, IBlockOptions
         where TOut : notnull
     {
         ArgumentNullException.ThrowIfNull(factory);
-        return Register(new BlockDescriptor(name, description, BlockShape.Source, kind, typeof(TOptions), null, typeof(TOut), (o, s) => factory((TOptions)o, s))
+        return Register(new BlockDescriptor(name, description, BlockShape.Source, kind, typeof(TOptions), [], typeof(TOut), (o, s) => factory((TOptions)o, s))
         {
-            Read = static (source, run, ct) => ((IItemSource<TOut>)source).ReadAsync(run, ct),
+            Read = static (source, run, ct) => Box(((IItemSource<TOut>)source).ReadAsync(run, ct), ct),
         });
     }
-
-    /// <inheritdoc/>
-    IBlockCatalog IBlockCatalog.Add<TOptions, TIn, TOut>(string name, Func<TOptions, BlockServices, IBlock<TIn, TOut>> factory, string description, ExecutionKind kind) =>
-        Add(name, factory, description, kind);
-
-    /// <inheritdoc/>
-    IBlockCatalog IBlockCatalog.Add<TOptions, TIn, TOut>(string name, Func<TOptions, BlockServices, IExpandingBlock<TIn, TOut>> factory, string description, ExecutionKind kind) =>
-        Add(name, factory, description, kind);
-
-    /// <inheritdoc/>
-    IBlockCatalog IBlockCatalog.Add<TOptions, TIn, TOut>(string name, Func<TOptions, BlockServices, IStreamBlock<TIn, TOut>> factory, string description, ExecutionKind kind) =>
-        Add(name, factory, description, kind);
-
-    /// <inheritdoc/>
-    IBlockCatalog IBlockCatalog.AddSource<TOptions, TOut>(string name, Func<TOptions, BlockServices, IItemSource<TOut>> factory, string description, ExecutionKind kind) =>
-        AddSource(name, factory, description, kind);
 
     private BlockRegistry Register(BlockDescriptor descriptor)
     {
@@ -108,6 +114,24 @@ public sealed partial class BlockRegistry : IBlockCatalog
         }
 
         return this;
+    }
+
+    private static async IAsyncEnumerable<SourceItem<object>> Box<T>(IAsyncEnumerable<SourceItem<T>> items, [EnumeratorCancellation] CancellationToken ct)
+        where T : notnull
+    {
+        await foreach (SourceItem<T> item in items.WithCancellation(ct).ConfigureAwait(false))
+        {
+            yield return new SourceItem<object>(item.Key, item.Payload, item.Metadata);
+        }
+    }
+
+    private static async IAsyncEnumerable<Part<T>> Typed<T>(IAsyncEnumerable<WorkItem> items, [EnumeratorCancellation] CancellationToken ct)
+        where T : notnull
+    {
+        await foreach (WorkItem item in items.WithCancellation(ct).ConfigureAwait(false))
+        {
+            yield return new Part<T>(item, (T)item.Payload);
+        }
     }
 
     private static async IAsyncEnumerable<ItemOutput<object>> Box<T>(IAsyncEnumerable<ItemOutput<T>> outputs, [EnumeratorCancellation] CancellationToken ct)

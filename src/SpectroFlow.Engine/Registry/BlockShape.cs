@@ -12,6 +12,9 @@ public enum BlockShape
     /// <summary>An <see cref="Core.Blocks.IExpandingBlock{TIn, TOut}"/>: one in, many out.</summary>
     Expanding,
 
-    /// <summary>An <see cref="Core.Blocks.IStreamBlock{TIn, TOut}"/>: stateful, the whole stream in and out.</summary>
-    Stream,
+    /// <summary>An <see cref="Core.Blocks.IPairBlock{TA, TB, TOut}"/>: two named inputs paired by the engine, one out.</summary>
+    Pair,
+
+    /// <summary>An <see cref="Core.Blocks.IGroupBlock{TIn, TOut}"/>: a group of items in natural order, one out.</summary>
+    Group,
 }

@@ -10,10 +10,12 @@ namespace SpectroFlow.Engine.Running;
 
 /// <summary>
 /// Decides which source items run (shard, resume) and collects what the manifest records per source item: input hash,
-/// seed, written files (of the item and its descendants, matched by the root of their key) and errors. Without stream
-/// steps, each source item's line is appended (and flushed) as soon as every delivery of it and of its descendants has
-/// been processed, so a killed run keeps what it finished; with stream steps (which combine items under new keys) the
-/// lines are written at the end of the run. The file is rewritten atomically, sorted, when the run ends; when every input
+/// seed, written files (of the item, its descendants and the items combined from it, by their explicit
+/// <see cref="WorkItem.Roots"/>), errors, the other source items it was combined with (its group) and the references it
+/// used. Each source item's line is appended (and flushed) as soon as every delivery of it and of everything made from
+/// it has been processed (<see cref="RootTracker"/>), so a killed run keeps what it finished, joins included. When the
+/// plan combines different source items, <see cref="Plan"/> decides for whole groups: a group is skipped only when every
+/// member is up to date and its references are unchanged. The file is rewritten atomically, sorted, when the run ends; when every input
 /// was listed to the end (not cancelled, no source failure) that rewrite is also a compaction: entries of items that are
 /// no longer in the inputs are dropped (and with <see cref="RunOptions.Prune"/> their recorded files deleted first).
 /// </summary>
@@ -21,6 +23,7 @@ internal sealed class ManifestTracker : IDisposable
 {
     private readonly Lock _appendLock = new();
     private readonly bool _incremental;
+    private readonly bool _shardByInputKey;
     private StreamWriter? _append;
     private readonly RunOptions _options;
     private readonly Dictionary<string, ManifestEntry> _previous;
@@ -29,6 +32,10 @@ internal sealed class ManifestTracker : IDisposable
     private readonly int _inputCount;
     private readonly ConcurrentDictionary<string, Root> _roots = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _present = new(StringComparer.Ordinal);
+    private readonly Lock _groupLock = new();
+    private readonly Dictionary<string, string> _parent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _members = new(StringComparer.Ordinal);
+    private Dictionary<string, Assessment>? _planned;
     private long _skipped;
     private int _inputsListed;
 
@@ -39,7 +46,8 @@ internal sealed class ManifestTracker : IDisposable
         RecipeHash = RunManifest.RecipeHash(plan);
         OutputRoot = plan.OutputRoot;
         Path = System.IO.Path.Combine(plan.OutputRoot, RunManifest.FileName(options.Shard));
-        _incremental = options.Manifest && plan.Steps.All(s => s.Block.Shape != Registry.BlockShape.Stream);
+        _incremental = options.Manifest;
+        _shardByInputKey = PlanShape.ShardsByInputKey(plan);
         _inputCount = Graph.SourceItems.Inputs(plan).Count();
         if (options.Manifest)
         {
@@ -95,7 +103,8 @@ internal sealed class ManifestTracker : IDisposable
         {
             foreach (ManifestOutput output in entry.Outputs ?? [])
             {
-                OutputNaming.TryReserve(run, output.Path, entry.Key);
+                // Reserved for the item that wrote it, so that item reclaims it when its source item is redone.
+                OutputNaming.TryReserve(run, output.Path, output.Item ?? entry.Key);
             }
         }
 
@@ -114,7 +123,7 @@ internal sealed class ManifestTracker : IDisposable
     public Assessment Assess(WorkItem item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        if (_options.Shard is { } shard && !shard.Contains(item.Key))
+        if (_options.Shard is { } shard && !shard.Contains(_shardByInputKey ? item.GetMetadata(WorkItem.Keys.InputKey, item.Key) : item.Key))
         {
             return new Assessment(Decision.OtherShard, null, null);
         }
@@ -130,16 +139,16 @@ internal sealed class ManifestTracker : IDisposable
             : new Assessment(Decision.Run, inputHash, null);
     }
 
-    /// <summary>True when the tracker knows when each source item has finished (a manifest, and no stream blocks).</summary>
+    /// <summary>True when the tracker records when each source item has finished (the run keeps a manifest).</summary>
     public bool TracksCompletion => _incremental;
 
     /// <summary>
     /// Whether a source item runs here; registers it when it does. <paramref name="onFinished"/> is called once the item
-    /// and all its descendants have been processed (only when <see cref="TracksCompletion"/>).
+    /// and everything made from it have been processed (only when <see cref="TracksCompletion"/>).
     /// </summary>
     public Decision Admit(WorkItem item, Action? onFinished = null)
     {
-        Assessment assessment = Assess(item);
+        Assessment assessment = _planned is not null && _planned.TryGetValue(item.Key, out Assessment? planned) ? planned : Assess(item);
         if (assessment.Decision == Decision.OtherShard)
         {
             return Decision.OtherShard;
@@ -169,33 +178,99 @@ internal sealed class ManifestTracker : IDisposable
     public IEnumerable<ManifestEntry> EntriesNotIn(IReadOnlySet<string> presentKeys) =>
         _previous.Values.Where(e => !presentKeys.Contains(e.Key));
 
-    /// <summary>One more delivery of <paramref name="item"/> (or a descendant) is in flight.</summary>
-    public void Acquire(WorkItem item)
+    /// <summary>
+    /// Decides every listed source item at once, for plans that combine different source items: an item is skipped only
+    /// when it, every member of its recorded group (closed over the groups of those members) and every reference they
+    /// recorded are up to date and listed now (a member an input did not list counts as changed).
+    /// </summary>
+    public void Plan(IReadOnlyList<WorkItem> items)
     {
-        if (_incremental && _roots.TryGetValue(RootOf(item.Key), out Root? root))
+        var single = new Dictionary<string, Assessment>(StringComparer.Ordinal);
+        var inputHashes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (WorkItem item in items)
         {
-            Interlocked.Increment(ref root.Pending);
+            Assessment assessment = Assess(item);
+            single[item.Key] = assessment;
+            if (assessment.Decision != Decision.OtherShard)
+            {
+                inputHashes[item.Key] = assessment.InputSha256 ?? InputHash(item.Payload);
+                single[item.Key] = assessment with { InputSha256 = inputHashes[item.Key] };
+            }
         }
+
+        var planned = new Dictionary<string, Assessment>(StringComparer.Ordinal);
+        foreach ((string key, Assessment assessment) in single)
+        {
+            planned[key] = assessment.Decision == Decision.Skip && !GroupUpToDate(key, single, inputHashes)
+                ? new Assessment(Decision.Run, assessment.InputSha256, null)
+                : assessment;
+        }
+
+        _planned = planned;
     }
 
-    /// <summary>A delivery of <paramref name="item"/> was processed (ok, failed or cancelled); the last one finishes its source item.</summary>
-    public void Release(WorkItem item, CancellationToken runToken)
+    private static bool GroupUpToDate(string key, Dictionary<string, Assessment> single, Dictionary<string, string> inputHashes)
     {
-        string key = RootOf(item.Key);
-        if (_incremental && _roots.TryGetValue(key, out Root? root) && Interlocked.Decrement(ref root.Pending) == 0 && !runToken.IsCancellationRequested)
+        var seen = new HashSet<string>(StringComparer.Ordinal) { key };
+        var pending = new Stack<string>([key]);
+        while (pending.Count > 0)
+        {
+            string member = pending.Pop();
+            if (!single.TryGetValue(member, out Assessment? assessment) || assessment.Decision != Decision.Skip || assessment.Reused is not { } entry)
+            {
+                return false;
+            }
+
+            foreach ((string reference, string sha) in entry.References ?? new Dictionary<string, string>())
+            {
+                if (!inputHashes.TryGetValue(reference, out string? now) || now != sha)
+                {
+                    return false;
+                }
+            }
+
+            foreach (string other in entry.Group ?? [])
+            {
+                if (seen.Add(other))
+                {
+                    pending.Push(other);
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A source item and everything made from it is done: appends its line (not when the run is cancelled).</summary>
+    public void Finished(string key, CancellationToken runToken)
+    {
+        if (_incremental && _roots.TryGetValue(key, out Root? root) && !runToken.IsCancellationRequested)
         {
             ManifestEntry entry = Entry(key, root, stepLevelFailure: false);
             root.Finished = entry;
             Append(entry);
-            root.OnFinished?.Invoke();
+        }
+
+        if (_roots.TryGetValue(key, out Root? finished))
+        {
+            finished.OnFinished?.Invoke();
         }
     }
 
-    public void Error(ErrorRecord record)
+    /// <summary>An error of <paramref name="item"/> (or a whole step, when null) counts against its source items.</summary>
+    public void Error(WorkItem? item, ErrorRecord record)
     {
-        if (_options.Manifest && record.Key is not null && _roots.TryGetValue(RootOf(record.Key), out Root? root))
+        if (!_options.Manifest || item is null)
         {
-            root.Errors.Enqueue(record.ToString());
+            return;
+        }
+
+        foreach (string key in item.Roots)
+        {
+            if (_roots.TryGetValue(key, out Root? root))
+            {
+                root.Errors.Enqueue(record.ToString());
+            }
         }
     }
 
@@ -208,11 +283,101 @@ internal sealed class ManifestTracker : IDisposable
         }
     }
 
+    /// <summary>A file was written for <paramref name="item"/>: recorded for each of its source items.</summary>
     public void Written(WorkItem item, WrittenFile file)
     {
-        if (_options.Manifest && _roots.TryGetValue(RootOf(item.Key), out Root? root))
+        if (!_options.Manifest)
         {
-            root.Outputs.Enqueue(new ManifestOutput(file.RelativePath, file.Sha256, item.Key, item.Metadata));
+            return;
+        }
+
+        foreach (string key in item.Roots)
+        {
+            if (_roots.TryGetValue(key, out Root? root))
+            {
+                root.Outputs.Enqueue(new ManifestOutput(file.RelativePath, file.Sha256, item.Key, item.Metadata));
+            }
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="combined"/> was made from several source items (its roots, one group from now on) and used
+    /// others as references: both are recorded on the entries of its roots.
+    /// </summary>
+    public void Link(WorkItem combined)
+    {
+        if (!_options.Manifest)
+        {
+            return;
+        }
+
+        lock (_groupLock)
+        {
+            for (int i = 1; i < combined.Roots.Length; i++)
+            {
+                string a = FindGroup(combined.Roots[0]), b = FindGroup(combined.Roots[i]);
+                if (a != b)
+                {
+                    List<string> into = Members(a), from = Members(b);
+                    if (into.Count < from.Count)
+                    {
+                        (a, b, into, from) = (b, a, from, into);
+                    }
+
+                    _parent[b] = a;
+                    into.AddRange(from);
+                    _members.Remove(b);
+                }
+            }
+        }
+
+        foreach (string key in combined.Roots)
+        {
+            if (_roots.TryGetValue(key, out Root? root))
+            {
+                foreach (string reference in combined.References)
+                {
+                    if (_roots.TryGetValue(reference, out Root? used))
+                    {
+                        root.References[reference] = used.InputSha256;
+                    }
+                }
+            }
+        }
+    }
+
+    private string FindGroup(string key)
+    {
+        while (_parent.TryGetValue(key, out string? parent))
+        {
+            key = parent;
+        }
+
+        return key;
+    }
+
+    private List<string> Members(string group)
+    {
+        if (!_members.TryGetValue(group, out List<string>? members))
+        {
+            _members[group] = members = [group];
+        }
+
+        return members;
+    }
+
+    /// <summary>The other source items in <paramref name="key"/>'s group so far, sorted; null when alone.</summary>
+    private List<string>? GroupOf(string key)
+    {
+        lock (_groupLock)
+        {
+            if (!_members.TryGetValue(FindGroup(key), out List<string>? all))
+            {
+                return null;
+            }
+
+            List<string> members = [.. all.Where(k => k != key).Order(StringComparer.Ordinal)];
+            return members.Count > 0 ? members : null;
         }
     }
 
@@ -294,7 +459,7 @@ internal sealed class ManifestTracker : IDisposable
     private ManifestHeader Header(RunPlan plan) =>
         new(RecipeHash, _options.ToolVersion, plan.Parameters, plan.Seed, _options.Shard?.ToString());
 
-    private static ManifestEntry Entry(string key, Root root, bool stepLevelFailure)
+    private ManifestEntry Entry(string key, Root root, bool stepLevelFailure)
     {
         string[] itemErrors = [.. root.Errors];
         bool ok = itemErrors.Length == 0 && !stepLevelFailure;
@@ -304,7 +469,11 @@ internal sealed class ManifestTracker : IDisposable
             root.Seed,
             ok ? RunManifest.Ok : RunManifest.Failed,
             [.. root.Outputs.OrderBy(o => o.Path, StringComparer.Ordinal)],
-            itemErrors);
+            itemErrors)
+        {
+            Group = GroupOf(key),
+            References = root.References.IsEmpty ? null : new SortedDictionary<string, string>(root.References, StringComparer.Ordinal),
+        };
     }
 
     private void Append(ManifestEntry entry)
@@ -318,13 +487,6 @@ internal sealed class ManifestTracker : IDisposable
                 _append.Flush();
             }
         }
-    }
-
-    /// <summary>The source key an item descends from: the part before the first '#'.</summary>
-    public static string RootOf(string key)
-    {
-        int hash = key.IndexOf('#', StringComparison.Ordinal);
-        return hash < 0 ? key : key[..hash];
     }
 
     private static string InputHash(object payload)
@@ -350,8 +512,7 @@ internal sealed class ManifestTracker : IDisposable
 
         public ConcurrentQueue<string> Errors { get; } = new();
 
-        /// <summary>Deliveries in flight; 1 is held by the source until it has emitted the item.</summary>
-        public int Pending = 1;
+        public ConcurrentDictionary<string, string> References { get; } = new(StringComparer.Ordinal);
 
         public ManifestEntry? Finished { get; set; }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SpectroFlow.Core.Blocks;
+using SpectroFlow.Core.Errors;
 using SpectroFlow.Core.IO;
 using SpectroFlow.Engine.Graph;
 using SpectroFlow.Engine.Recipes;
@@ -30,12 +31,21 @@ public sealed class RecipeRunner
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Shard is not null && PlanShape.WhyNotShardable(plan) is { } notShardable)
+        {
+            throw new SpectroFlowException(notShardable);
+        }
+
         using var tracker = new ManifestTracker(plan, options);
         var stopwatch = Stopwatch.StartNew();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await using var resources = new SharedResources();
         var run = new RunContext(plan.Seed, plan.OutputRoot, resources, _log, plan.InputRoot);
-        var state = new RunState(plan, run, cts.Token, tracker) { OnError = options.OnError };
+        var state = new RunState(plan, run, cts.Token, tracker)
+        {
+            OnError = options.OnError,
+            Listing = PlanShape.CombinesSources(plan) ? new ListingBarrier([.. SourceItems.Inputs(plan).Select(i => i.Id)], tracker) : null,
+        };
         var faults = new List<Exception>();
 
         IReadOnlyList<GraphNode> nodes = GraphBuilder.Build(plan, state);

@@ -43,6 +43,20 @@ public sealed record ManifestEntry(string Key, string InputSha256, ulong Seed, s
 {
     /// <summary>Always <c>item</c>.</summary>
     public string Kind { get; init; } = "item";
+
+    /// <summary>
+    /// Other source items this one was combined with (a crossfade's other song, the neighbours of a window across
+    /// songs), or null: a resumed run redoes the whole group unless every member is up to date.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Group { get; init; }
+
+    /// <summary>
+    /// Source items used as a shared reference (the one mask or prompt) with their input SHA-256, or null: a change to
+    /// one redoes this item.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? References { get; init; }
 }
 
 /// <summary>Reads, writes, checks and merges <c>manifest.jsonl</c> files (JSON lines: a header, then one line per item).</summary>

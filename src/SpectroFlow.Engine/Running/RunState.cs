@@ -14,11 +14,54 @@ internal sealed class RunState
 
     public RunState(RunPlan plan, RunContext run, CancellationToken token, ManifestTracker? tracker = null)
     {
+        Plan = plan;
         Run = run;
         Tracker = tracker ?? new ManifestTracker(plan, new RunOptions());
         Token = token;
         Counters = plan.Steps.ToDictionary(s => s.Id, _ => new StepCounter(), StringComparer.Ordinal);
         PrefixesKeys = Graph.SourceItems.PrefixesKeys(plan);
+    }
+
+    public RunPlan Plan { get; }
+
+    /// <summary>Follows each source item through the graph (set when the graph is built).</summary>
+    public RootTracker Roots { get; set; } = new(0, []);
+
+    /// <summary>The pair and group steps (set when the graph is built).</summary>
+    public IReadOnlyList<Graph.JoinNode> Joins { get; set; } = [];
+
+    /// <summary>When set, every input is listed before anything runs and resume is decided per group.</summary>
+    public ListingBarrier? Listing { get; init; }
+
+    /// <summary>Tells the steps that restore natural order that input <paramref name="input"/> admitted <paramref name="root"/>.</summary>
+    public async ValueTask AnnounceAsync(int input, string root)
+    {
+        foreach (Graph.JoinNode join in Joins)
+        {
+            if (join.Sequences(input))
+            {
+                await join.AnnounceAsync(input, root).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Tells the steps that restore natural order that input <paramref name="input"/> admitted all it will.</summary>
+    public async ValueTask InputListedAsync(int input)
+    {
+        foreach (Graph.JoinNode join in Joins)
+        {
+            if (join.Sequences(input))
+            {
+                await join.InputListedAsync(input).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>A source item and everything made from it is done: its manifest line can be written.</summary>
+    public ValueTask RootFinishedAsync(string root)
+    {
+        Tracker.Finished(root, Token);
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>True when source item keys are prefixed with their input id (the plan has several inputs).</summary>
@@ -42,7 +85,7 @@ internal sealed class RunState
     {
         var record = new ErrorRecord(step, item?.ToString(), item?.Key, reason);
         _errors.Enqueue(record);
-        Tracker.Error(record);
+        Tracker.Error(item, record);
         OnError?.Invoke(record);
     }
 

@@ -59,7 +59,7 @@ public sealed class FolderSource : IItemSource<SourceFile>
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<WorkItem> ReadAsync(RunContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<SourceItem<SourceFile>> ReadAsync(RunContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         string folder = _options.Folder.Resolve(context.InputRoot);
@@ -78,16 +78,21 @@ public sealed class FolderSource : IItemSource<SourceFile>
         }
 
         context.ReportExpectedItems(files.Count);
-        KeyValuePair<string, object>[] metadata = _options.Tags.Count == 0 ? [] : [new(WorkItem.Keys.Tags, string.Join(", ", _options.Tags.Select(t => t.Trim())))];
-        long ordinal = 0;
+        string? tags = _options.Tags.Count == 0 ? null : string.Join(", ", _options.Tags.Select(t => t.Trim()));
         foreach (string relative in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
             string full = Path.Combine(folder, relative);
-            yield return WorkItem.Create(relative, ordinal++, new SourceFile(full, relative), context.Seed, metadata.Append(new(WorkItem.Keys.SourcePath, full)));
+            var metadata = new Dictionary<string, object>(StringComparer.Ordinal) { [WorkItem.Keys.SourcePath] = full };
+            if (tags is not null)
+            {
+                metadata[WorkItem.Keys.Tags] = tags;
+            }
+
+            yield return new SourceItem<SourceFile>(relative, new SourceFile(full, relative), metadata);
             await Task.Yield();
         }
 
-        context.Log(string.Create(CultureInfo.InvariantCulture, $"folder {folder}: {ordinal} files"));
+        context.Log(string.Create(CultureInfo.InvariantCulture, $"folder {folder}: {files.Count} files"));
     }
 }
