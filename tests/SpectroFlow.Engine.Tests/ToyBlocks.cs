@@ -181,6 +181,76 @@ internal sealed class TimeoutBlock(AddOptions options) : IBlock<int, int>
         input == options.FailOn ? throw new TaskCanceledException("request timed out") : ValueTask.FromResult(input);
 }
 
+/// <summary>Reads a file holding a whole number (after an optional delay, to make runs slow enough to kill).</summary>
+internal sealed class ReadNumberBlock(AddOptions options) : IBlock<SourceFile, int>
+{
+    public async ValueTask<int> ProcessAsync(SourceFile input, BlockContext context, CancellationToken cancellationToken)
+    {
+        if (options.DelayMs > 0)
+        {
+            await Task.Delay(options.DelayMs, cancellationToken);
+        }
+
+        return int.Parse(await File.ReadAllTextAsync(input.FullPath, cancellationToken), CultureInfo.InvariantCulture);
+    }
+}
+
+internal sealed class WriteTextOptions : FileOutputOptions
+{
+    public int DelayMs { get; init; }
+}
+
+/// <summary>Writes text as a .txt file with the shared writer naming; the manifest records it.</summary>
+internal sealed class WriteTextBlock(WriteTextOptions options) : IBlock<string, WrittenFile>
+{
+    public async ValueTask<WrittenFile> ProcessAsync(string input, BlockContext context, CancellationToken cancellationToken)
+    {
+        if (options.DelayMs > 0)
+        {
+            await Task.Delay(options.DelayMs, cancellationToken);
+        }
+
+        return Core.IO.OutputNaming.Publish(context.Run, options.Folder, options.Name, ".txt", context.Item, System.Text.Encoding.UTF8.GetBytes(input + "\n"));
+    }
+}
+
+/// <summary>Passes text on slowly and records how far the first steps (add, counting Consumed) have run ahead of it.</summary>
+internal sealed class SlowTextBlock(AddOptions options, Probe probe) : IBlock<string, string>
+{
+    public async ValueTask<string> ProcessAsync(string input, BlockContext context, CancellationToken cancellationToken)
+    {
+        await Task.Delay(options.DelayMs, cancellationToken);
+        int done = Interlocked.Increment(ref probe.SlowDone);
+        probe.MaxGap = Math.Max(probe.MaxGap, Volatile.Read(ref probe.Consumed) - done);
+        return input;
+    }
+}
+
+internal sealed class ToneOptions : IBlockOptions, IDeclaresFormat
+{
+    public int SampleRate { get; init; } = 44100;
+
+    public PayloadFormat OutputFormat(PayloadFormat input) => new(SampleRate, 1);
+
+    public void Validate(ValidationErrors errors)
+    {
+    }
+}
+
+/// <summary>A short tone at the options' sample rate.</summary>
+internal sealed class ToneBlock(ToneOptions options) : IBlock<int, AudioClip>
+{
+    public ValueTask<AudioClip> ProcessAsync(int input, BlockContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new AudioClip(options.SampleRate, [new float[8]]));
+}
+
+/// <summary>Describes two clips (for format checks).</summary>
+internal sealed class MixBlock : IPairBlock<AudioClip, AudioClip, string>
+{
+    public ValueTask<string> ProcessAsync(Part<AudioClip> a, Part<AudioClip> b, BlockContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult($"{a.Payload.SampleRate}+{b.Payload.SampleRate}");
+}
+
 internal sealed class FakeSession : IDisposable
 {
 
@@ -224,6 +294,8 @@ internal sealed class Probe
     public int Consumed;
     public int InFlight;
     public volatile int MaxInFlight;
+    public volatile int MaxGap;
+    public int SlowDone;
 
     public ConcurrentDictionary<string, ulong> Seeds { get; } = new();
 
@@ -254,7 +326,12 @@ internal static class ToyRegistry
             .Add("session", (NoOptions _, BlockServices s) => new SessionBlock(s, probe), "Uses a shared session.", ExecutionKind.Gpu)
             .Add("image-only", (NoOptions _, BlockServices _) => new ImageBlock(), "Takes images.")
             .Add("make-audio", (NoOptions _, BlockServices _) => new AudioBlock(), "Makes audio.")
-            .Add("write", (WriteOptions o, BlockServices _) => new WriteBlock(o), "Resolves an output path.");
+            .Add("write", (WriteOptions o, BlockServices _) => new WriteBlock(o), "Resolves an output path.")
+            .Add("read-number", (AddOptions o, BlockServices _) => new ReadNumberBlock(o), "Reads a number from a file.")
+            .Add("write-text", (WriteTextOptions o, BlockServices _) => new WriteTextBlock(o), "Writes text files.", ExecutionKind.Io)
+            .Add("slow-text", (AddOptions o, BlockServices _) => new SlowTextBlock(o, probe), "Passes text on slowly.")
+            .Add("tone", (ToneOptions o, BlockServices _) => new ToneBlock(o), "Makes a tone.")
+            .AddPair("mix", (NoOptions _, BlockServices _) => new MixBlock(), "Mixes two clips.");
         return registry;
     }
 }

@@ -223,7 +223,7 @@ internal static class RecipeGraph
         {
             if (block.Port(port) is null)
             {
-                errors.Add(new ValidationError($"{what} has no port '{port}'{Names.DidYouMean(port, block.Ports.Select(p => p.Name))} (ports: {string.Join(", ", block.Ports.Select(p => p.Name))})", portAt));
+                errors.Add(new ValidationError($"{what} has no port '{port}' (ports: {string.Join(", ", block.Ports.Select(p => p.Name))})", portAt));
             }
             else if (!seen.Add(port))
             {
