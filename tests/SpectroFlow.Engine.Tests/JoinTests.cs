@@ -452,11 +452,11 @@ public sealed class JoinTests
                 use: count
             steps:
               - id: low
-                use: tone
+                use: make-tone
                 from: x
                 sample_rate: 44100
               - id: high
-                use: tone
+                use: make-tone
                 from: x
                 sample_rate: 48000
               - id: mixed
@@ -478,10 +478,10 @@ public sealed class JoinTests
                 count: 2
             steps:
               - id: low
-                use: tone
+                use: make-tone
                 from: x
               - id: high
-                use: tone
+                use: make-tone
                 from: x
               - id: mixed
                 use: mix

@@ -330,7 +330,7 @@ internal static class ToyRegistry
             .Add("read-number", (AddOptions o, BlockServices _) => new ReadNumberBlock(o), "Reads a number from a file.")
             .Add("write-text", (WriteTextOptions o, BlockServices _) => new WriteTextBlock(o), "Writes text files.", ExecutionKind.Io)
             .Add("slow-text", (AddOptions o, BlockServices _) => new SlowTextBlock(o, probe), "Passes text on slowly.")
-            .Add("tone", (ToneOptions o, BlockServices _) => new ToneBlock(o), "Makes a tone.")
+            .Add("make-tone", (ToneOptions o, BlockServices _) => new ToneBlock(o), "Makes a tone.")
             .AddPair("mix", (NoOptions _, BlockServices _) => new MixBlock(), "Mixes two clips.");
         return registry;
     }
