@@ -28,7 +28,7 @@ public class SpectrogramBenchmarks
     {
         AudioClip stereo = AudioDecoder.Decode(Fixtures.RiffusionClipWav);
         _clip = ChannelMixer.ToMono(stereo);
-        _converter = SpectrogramConverter.For(SpectrogramParams.Riffusion);
+        _converter = new SpectrogramConverter(SpectrogramParams.Riffusion);
         _serialConverter = new SpectrogramConverter(SpectrogramParams.Riffusion) { MaxDegreeOfParallelism = 1 };
         _mel = _converter.ToMel(_clip);
         _image = SpectrogramImageMapper.ToImage(_mel);

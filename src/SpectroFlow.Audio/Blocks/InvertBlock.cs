@@ -17,7 +17,7 @@ public enum Levelling
 }
 
 /// <summary>Options of <see cref="InvertBlock"/>.</summary>
-public sealed class InvertOptions : IBlockOptions
+public sealed class InvertOptions : IBlockOptions, IDeclaresFormat
 {
     /// <summary>Griffin-Lim iterations; null uses the spectrogram parameters' value.</summary>
     [Range(0, 10000)]
@@ -37,6 +37,10 @@ public sealed class InvertOptions : IBlockOptions
     public int Threads { get; init; } = 1;
 
     /// <inheritdoc/>
+    public PayloadFormat OutputFormat(PayloadFormat input) =>
+        input?.Spectrogram is { } p ? new PayloadFormat(p.SampleRate, p.Stereo ? 2 : 1) : PayloadFormat.Unknown;
+
+    /// <inheritdoc/>
     public void Validate(ValidationErrors errors)
     {
     }
@@ -46,20 +50,17 @@ public sealed class InvertOptions : IBlockOptions
 /// <c>invert</c>: a mel spectrogram back to audio with Griffin-Lim. The random initial phases come from the item's
 /// block seed, so results do not depend on parallelism or run order.
 /// </summary>
-public sealed class InvertBlock(InvertOptions options) : IBlock<MelSpectrogram, AudioClip>
+public sealed class InvertBlock(InvertOptions options) : SyncBlock<MelSpectrogram, AudioClip>
 {
     /// <inheritdoc/>
-    public ValueTask<AudioClip> ProcessAsync(MelSpectrogram input, BlockContext context, CancellationToken cancellationToken)
+    protected override AudioClip Process(MelSpectrogram input, BlockContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(context);
-        cancellationToken.ThrowIfCancellationRequested();
         var inversion = new InversionOptions { Iterations = options.Iterations, Seed = context.Seed, MaxDegreeOfParallelism = options.Threads };
-        AudioClip audio = SpectrogramConverter.For(input.Parameters).ToAudio(input, inversion, context.Item.Key, cancellationToken);
+        AudioClip audio = SpectrogramConverter.For(context.Run, input.Parameters).ToAudio(input, inversion, context.Item.Key, cancellationToken);
         AudioClip clip = options.Levelling == Levelling.Riffusion ? OutputLevelling.Apply(audio) : audio;
         context.OutputMetadata[DecodeBlock.SampleRateKey] = (long)clip.SampleRate;
         context.OutputMetadata[DecodeBlock.ChannelsKey] = (long)clip.ChannelCount;
         context.OutputMetadata[WorkItem.Keys.DurationSeconds] = clip.DurationSeconds;
-        return ValueTask.FromResult(clip);
+        return clip;
     }
 }

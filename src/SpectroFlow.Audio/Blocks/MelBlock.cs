@@ -17,7 +17,7 @@ public enum SpectrogramPreset
 }
 
 /// <summary>Options of <see cref="MelBlock"/>: a preset and optional overrides of each parameter.</summary>
-public sealed class MelOptions : IBlockOptions
+public sealed class MelOptions : IBlockOptions, IDeclaresFormat
 {
     /// <summary>Base parameters.</summary>
     [Description("riffusion or chavinlo; the other keys override its values.")]
@@ -70,6 +70,13 @@ public sealed class MelOptions : IBlockOptions
     /// <summary>Intensity scale.</summary>
     [Description("per-image-max (Riffusion) or absolute-max-volume (chavinlo).")]
     public IntensityScale? Scale { get; init; }
+
+    /// <inheritdoc/>
+    public PayloadFormat OutputFormat(PayloadFormat input)
+    {
+        SpectrogramParams p = ToParams();
+        return new PayloadFormat(p.SampleRate, p.Stereo ? 2 : 1, p);
+    }
 
     /// <summary>The resulting parameters.</summary>
     public SpectrogramParams ToParams()
@@ -138,18 +145,14 @@ public sealed class MelOptions : IBlockOptions
 /// <c>mel</c>: audio to a mel spectrogram. Mixes channels and resamples to the parameters itself, so a recipe needs no
 /// <c>resample</c> step before it.
 /// </summary>
-public sealed class MelBlock(MelOptions options) : IBlock<AudioClip, MelSpectrogram>
+public sealed class MelBlock(MelOptions options) : SyncBlock<AudioClip, MelSpectrogram>
 {
     private readonly SpectrogramParams _params = options.ToParams();
 
     /// <inheritdoc/>
-    public ValueTask<MelSpectrogram> ProcessAsync(AudioClip input, BlockContext context, CancellationToken cancellationToken)
+    protected override MelSpectrogram Process(AudioClip input, BlockContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(context);
-        cancellationToken.ThrowIfCancellationRequested();
-        SpectrogramConverter converter = SpectrogramConverter.For(_params);
-        MelSpectrogram mel = converter.ToMel(converter.Conform(input), cancellationToken);
-        return ValueTask.FromResult(mel);
+        SpectrogramConverter converter = SpectrogramConverter.For(context.Run, _params);
+        return converter.ToMel(converter.Conform(input), cancellationToken);
     }
 }

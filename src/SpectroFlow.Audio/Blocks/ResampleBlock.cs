@@ -20,7 +20,7 @@ public enum ChannelLayout
 }
 
 /// <summary>Options of <see cref="ResampleBlock"/>.</summary>
-public sealed class ResampleOptions : IBlockOptions
+public sealed class ResampleOptions : IBlockOptions, IDeclaresFormat
 {
     /// <summary>Target sample rate in Hz.</summary>
     [Range(1000, 384000)]
@@ -32,20 +32,27 @@ public sealed class ResampleOptions : IBlockOptions
     public ChannelLayout Channels { get; init; } = ChannelLayout.Keep;
 
     /// <inheritdoc/>
+    public PayloadFormat OutputFormat(PayloadFormat input) => new(
+        SampleRate,
+        Channels switch
+        {
+            ChannelLayout.Mono => 1,
+            ChannelLayout.Stereo => 2,
+            _ => input?.Channels,
+        });
+
+    /// <inheritdoc/>
     public void Validate(ValidationErrors errors)
     {
     }
 }
 
 /// <summary><c>resample</c>: changes the sample rate and, optionally, the channel layout of a clip.</summary>
-public sealed class ResampleBlock(ResampleOptions options) : IBlock<AudioClip, AudioClip>
+public sealed class ResampleBlock(ResampleOptions options) : SyncBlock<AudioClip, AudioClip>
 {
     /// <inheritdoc/>
-    public ValueTask<AudioClip> ProcessAsync(AudioClip input, BlockContext context, CancellationToken cancellationToken)
+    protected override AudioClip Process(AudioClip input, BlockContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(context);
-        cancellationToken.ThrowIfCancellationRequested();
         AudioClip clip = options.Channels switch
         {
             ChannelLayout.Mono when input.ChannelCount != 1 => ChannelMixer.ToMono(input),
@@ -55,6 +62,6 @@ public sealed class ResampleBlock(ResampleOptions options) : IBlock<AudioClip, A
         AudioClip result = clip.SampleRate == options.SampleRate ? clip : Resampler.Resample(clip, options.SampleRate);
         context.OutputMetadata[DecodeBlock.SampleRateKey] = (long)result.SampleRate;
         context.OutputMetadata[DecodeBlock.ChannelsKey] = (long)result.ChannelCount;
-        return ValueTask.FromResult(result);
+        return result;
     }
 }

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using SpectroFlow.Core.Blocks;
 using SpectroFlow.Core.Errors;
 using SpectroFlow.Core.Items;
 using SpectroFlow.Core.Spectrograms;
@@ -24,14 +24,12 @@ public sealed record InversionOptions
 /// <summary>
 /// Riffusion's audio &lt;-&gt; mel spectrogram transforms (torchaudio Spectrogram + MelScale forward;
 /// InverseMelScale + GriffinLim back), for one set of <see cref="SpectrogramParams"/>. Thread-safe; get shared
-/// instances from <see cref="For"/>.
+/// instances of a run from <see cref="For"/>.
 /// </summary>
 public sealed class SpectrogramConverter
 {
     /// <summary>Audio is analysed at 16-bit scale, as Riffusion does (pydub's integer samples).</summary>
     public const float SampleScale = 32768f;
-
-    private static readonly ConcurrentDictionary<SpectrogramParams, SpectrogramConverter> s_cache = new();
 
     private readonly StftGeometry _geometry;
     private readonly MelFilterBank _filterBank;
@@ -68,9 +66,16 @@ public sealed class SpectrogramConverter
         return mixed.SampleRate == Parameters.SampleRate ? mixed : Codecs.Resampler.Resample(mixed, Parameters.SampleRate);
     }
 
-    /// <summary>A cached converter for <paramref name="parameters"/> (building one costs a few milliseconds).</summary>
-    public static SpectrogramConverter For(SpectrogramParams parameters) =>
-        s_cache.GetOrAdd(parameters, static p => new SpectrogramConverter(p));
+    /// <summary>
+    /// The run's shared converter for <paramref name="parameters"/> (building one costs a few milliseconds): one per
+    /// parameter set and run, disposed of with the run, so nothing outlives it.
+    /// </summary>
+    public static SpectrogramConverter For(RunContext run, SpectrogramParams parameters)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(parameters);
+        return run.Resources.GetOrCreate("audio:spectrogram-converter:" + parameters, () => new SpectrogramConverter(parameters));
+    }
 
     /// <summary>
     /// Mel magnitudes of <paramref name="clip"/>: |STFT| (centred, reflect-padded, periodic Hann) through the HTK

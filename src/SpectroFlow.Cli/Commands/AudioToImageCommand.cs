@@ -69,7 +69,7 @@ internal static class AudioToImageCommand
     /// <summary>The image of <paramref name="audio"/>, resampled and mixed to the parameters first (as the mel block does).</summary>
     private static SpectrogramImage ToImage(AudioClip audio, SpectrogramParams p, CancellationToken cancellationToken)
     {
-        SpectrogramConverter converter = SpectrogramConverter.For(p);
+        SpectrogramConverter converter = new SpectrogramConverter(p);
         return SpectrogramImageMapper.ToImage(converter.ToMel(converter.Conform(audio), cancellationToken));
     }
 

@@ -51,7 +51,7 @@ internal static class BenchCommand
     private static void Run(CliContext context, string[] clips, int runs, string? peerScript, string python, string scratch, CancellationToken cancellationToken)
     {
         SpectrogramParams p = SpectrogramParams.Riffusion;
-        SpectrogramConverter converter = SpectrogramConverter.For(p);
+        SpectrogramConverter converter = new SpectrogramConverter(p);
         double fftSeconds = FftFloor.SecondsPerTransform(p.FftSize, 2000);
 
         TextWriter o = context.Out;

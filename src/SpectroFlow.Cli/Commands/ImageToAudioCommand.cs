@@ -44,7 +44,7 @@ internal static class ImageToAudioCommand
                 Iterations = result.GetValue(parameters.Iterations),
                 Seed = result.GetValue(seed),
             };
-            AudioClip audio = SpectrogramConverter.For(image.Parameters).ToAudio(mel, inversion, inputPath, cancellationToken);
+            AudioClip audio = new SpectrogramConverter(image.Parameters).ToAudio(mel, inversion, inputPath, cancellationToken);
             if (!result.GetValue(raw) && image.Parameters.Scale == IntensityScale.PerImageMax)
             {
                 audio = OutputLevelling.Apply(audio);

@@ -31,7 +31,9 @@ public sealed record PayloadFormat(int? SampleRate = null, int? Channels = null,
             return string.Create(CultureInfo.InvariantCulture, $"{channels} channel(s) against {otherChannels}");
         }
 
-        if (Spectrogram is { } parameters && other.Spectrogram is { } otherParameters && parameters != otherParameters)
+        // Griffin-Lim iterations ride along in the parameters but do not change what the pixels mean.
+        if (Spectrogram is { } parameters && other.Spectrogram is { } otherParameters
+            && parameters with { GriffinLimIterations = 0 } != otherParameters with { GriffinLimIterations = 0 })
         {
             return $"spectrogram parameters differ ({Describe(parameters, otherParameters)})";
         }
@@ -45,7 +47,7 @@ public sealed record PayloadFormat(int? SampleRate = null, int? Channels = null,
         foreach (System.Reflection.PropertyInfo property in typeof(SpectrogramParams).GetProperties())
         {
             object? x = property.GetValue(a), y = property.GetValue(b);
-            if (!Equals(x, y))
+            if (!Equals(x, y) && property.Name != nameof(SpectrogramParams.GriffinLimIterations))
             {
                 differences.Add(string.Create(CultureInfo.InvariantCulture, $"{property.Name} {x} against {y}"));
             }
@@ -60,6 +62,25 @@ public interface IHasFormat
 {
     /// <summary>The payload's format.</summary>
     PayloadFormat Format { get; }
+}
+
+/// <summary>Run-time format checks for blocks that combine items and cannot conform them.</summary>
+public static class PayloadFormats
+{
+    /// <summary>
+    /// Throws one line naming both items when their payloads' formats cannot be combined (sample rates, channels or
+    /// spectrogram parameters differ); a block that can conform (resample, mix) does that instead of calling this.
+    /// </summary>
+    /// <exception cref="Errors.SpectroFlowException">The formats differ.</exception>
+    public static void EnsureCompatible(WorkItem a, WorkItem b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Payload is IHasFormat x && b.Payload is IHasFormat y && x.Format.Conflict(y.Format) is { } conflict)
+        {
+            throw new Errors.SpectroFlowException($"{a.Key} and {b.Key} cannot be combined: {conflict}");
+        }
+    }
 }
 
 /// <summary>

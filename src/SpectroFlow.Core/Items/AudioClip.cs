@@ -1,3 +1,4 @@
+using SpectroFlow.Core.Blocks;
 namespace SpectroFlow.Core.Items;
 
 /// <summary>
@@ -5,7 +6,7 @@ namespace SpectroFlow.Core.Items;
 /// Every channel holds <see cref="Frames"/> samples. The arrays are owned by the clip; treat them as read-only
 /// once the clip has been handed to another component.
 /// </summary>
-public sealed class AudioClip
+public sealed class AudioClip : IHasFormat
 {
     /// <summary>Creates a clip from planar channel buffers of equal length.</summary>
     /// <exception cref="ArgumentException">No channels, or channels of different lengths.</exception>
@@ -56,4 +57,7 @@ public sealed class AudioClip
     /// <inheritdoc />
     public override string ToString() =>
         $"{(Name.Length > 0 ? Name : "audio")} ({ChannelCount} ch, {SampleRate} Hz, {DurationSeconds:0.###} s)";
+
+    /// <inheritdoc/>
+    public PayloadFormat Format => new(SampleRate, Channels.Length);
 }

@@ -1,3 +1,4 @@
+using SpectroFlow.Core.Blocks;
 using SpectroFlow.Core.Spectrograms;
 
 namespace SpectroFlow.Core.Items;
@@ -7,7 +8,7 @@ namespace SpectroFlow.Core.Items;
 /// [mel bin (0 = lowest frequency)][frame], i.e. element (m, t) is at m * <see cref="Frames"/> + t.
 /// Amplitudes are linear magnitudes of audio at 16-bit scale (full scale = 32768), as Riffusion computes them.
 /// </summary>
-public sealed class MelSpectrogram
+public sealed class MelSpectrogram : IHasFormat
 {
     /// <summary>Wraps per-channel matrices of <paramref name="melBins"/> x <paramref name="frames"/> values.</summary>
     public MelSpectrogram(SpectrogramParams parameters, int melBins, int frames, float[][] channels)
@@ -67,4 +68,7 @@ public sealed class MelSpectrogram
 
         return max;
     }
+
+    /// <inheritdoc/>
+    public PayloadFormat Format => new(Parameters.SampleRate, Channels.Length, Parameters);
 }

@@ -1,3 +1,4 @@
+using SpectroFlow.Core.Blocks;
 using SpectroFlow.Core.Spectrograms;
 
 namespace SpectroFlow.Core.Items;
@@ -6,7 +7,7 @@ namespace SpectroFlow.Core.Items;
 /// A spectrogram as an 8-bit RGB picture, independent of any imaging library: row 0 is the top row (highest mel
 /// bin), column t is STFT frame t. Pixels are interleaved R, G, B (3 bytes per pixel, rows without padding).
 /// </summary>
-public sealed class SpectrogramImage
+public sealed class SpectrogramImage : IHasFormat
 {
     /// <summary>Wraps an RGB24 buffer of <paramref name="width"/> x <paramref name="height"/> pixels.</summary>
     public SpectrogramImage(int width, int height, byte[] rgb, SpectrogramParams parameters, double? maxValue = null, string? name = null)
@@ -54,4 +55,7 @@ public sealed class SpectrogramImage
 
     /// <inheritdoc />
     public override string ToString() => $"{(Name.Length > 0 ? Name : "image")} ({Width}x{Height})";
+
+    /// <inheritdoc/>
+    public PayloadFormat Format => new(Parameters.SampleRate, Parameters.Stereo ? 2 : 1, Parameters);
 }

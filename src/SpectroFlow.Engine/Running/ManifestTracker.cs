@@ -148,7 +148,7 @@ internal sealed class ManifestTracker : IDisposable
     /// </summary>
     public Decision Admit(WorkItem item, Action? onFinished = null)
     {
-        Assessment assessment = _planned is not null && _planned.TryGetValue(item.Key, out Assessment? planned) ? planned : Assess(item);
+        Assessment assessment = Decide(item);
         if (assessment.Decision == Decision.OtherShard)
         {
             return Decision.OtherShard;
@@ -177,6 +177,10 @@ internal sealed class ManifestTracker : IDisposable
     /// <summary>Previous manifest entries whose keys are not in <paramref name="presentKeys"/> (the items of this run's shard).</summary>
     public IEnumerable<ManifestEntry> EntriesNotIn(IReadOnlySet<string> presentKeys) =>
         _previous.Values.Where(e => !presentKeys.Contains(e.Key));
+
+    /// <summary>What <see cref="Plan"/> decided for <paramref name="item"/>, or its own <see cref="Assess"/>ment.</summary>
+    public Assessment Decide(WorkItem item) =>
+        _planned is not null && _planned.TryGetValue(item.Key, out Assessment? planned) ? planned : Assess(item);
 
     /// <summary>
     /// Decides every listed source item at once, for plans that combine different source items: an item is skipped only

@@ -113,8 +113,8 @@ public sealed class RecipeRunner
     }
 
     /// <summary>
-    /// Lists the inputs of <paramref name="plan"/> as a run would (same keys, shard and resume decisions) without running
-    /// a step or writing anything: only the input blocks are created, and input files are read only to hash them when
+    /// Lists the inputs of <paramref name="plan"/> as a run would (same keys, shard and resume decisions, per group when
+    /// the plan combines source items) without running a step or writing anything: only the input blocks are created, and input files are read only to hash them when
     /// the manifest has an entry to compare with.
     /// </summary>
     /// <param name="plan">The plan.</param>
@@ -131,10 +131,11 @@ public sealed class RecipeRunner
         bool prefixKeys = SourceItems.PrefixesKeys(plan);
         var present = new HashSet<string>(StringComparer.Ordinal);
         var inputs = new List<InputPreview>();
+        // Plans that combine source items decide per group, so every input is listed before any decision.
+        var listed = new List<(PlannedStep Input, List<WorkItem> Items, string? Error)>();
         foreach (PlannedStep input in SourceItems.Inputs(plan))
         {
-            long items = 0, inShard = 0, upToDate = 0;
-            var firstToRun = new List<string>();
+            var items = new List<WorkItem>();
             string? error = null;
             object? block = null;
             try
@@ -142,23 +143,7 @@ public sealed class RecipeRunner
                 block = input.Block.Create(input.Options, new BlockServices(input.Id, run));
                 await foreach (WorkItem item in SourceItems.ReadAsync(input, block, run, prefixKeys, cancellationToken).ConfigureAwait(false))
                 {
-                    items++;
-                    ManifestTracker.Decision decision = tracker.Assess(item).Decision;
-                    if (decision == ManifestTracker.Decision.OtherShard)
-                    {
-                        continue;
-                    }
-
-                    inShard++;
-                    present.Add(item.Key);
-                    if (decision == ManifestTracker.Decision.Skip)
-                    {
-                        upToDate++;
-                    }
-                    else if (firstToRun.Count < sampleSize)
-                    {
-                        firstToRun.Add(item.Key);
-                    }
+                    items.Add(item);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -176,7 +161,39 @@ public sealed class RecipeRunner
                 await DisposeBlockAsync(block).ConfigureAwait(false);
             }
 
-            inputs.Add(new InputPreview(input.Id, items, inShard, upToDate, inShard - upToDate, firstToRun, error));
+            listed.Add((input, items, error));
+        }
+
+        if (PlanShape.CombinesSources(plan))
+        {
+            tracker.Plan([.. listed.SelectMany(l => l.Items)]);
+        }
+
+        foreach ((PlannedStep input, List<WorkItem> items, string? error) in listed)
+        {
+            long inShard = 0, upToDate = 0;
+            var firstToRun = new List<string>();
+            foreach (WorkItem item in items)
+            {
+                ManifestTracker.Decision decision = tracker.Decide(item).Decision;
+                if (decision == ManifestTracker.Decision.OtherShard)
+                {
+                    continue;
+                }
+
+                inShard++;
+                present.Add(item.Key);
+                if (decision == ManifestTracker.Decision.Skip)
+                {
+                    upToDate++;
+                }
+                else if (firstToRun.Count < sampleSize)
+                {
+                    firstToRun.Add(item.Key);
+                }
+            }
+
+            inputs.Add(new InputPreview(input.Id, items.Count, inShard, upToDate, inShard - upToDate, firstToRun, error));
         }
 
         long? stale = options.Manifest && inputs.All(i => i.Error is null) ? tracker.EntriesNotIn(present).LongCount() : null;

@@ -4,8 +4,11 @@ using SpectroFlow.Core.Items;
 namespace SpectroFlow.Imaging.Blocks;
 
 /// <summary>Options of <see cref="EncodeImageBlock"/> (none).</summary>
-public sealed class EncodeImageOptions : IBlockOptions
+public sealed class EncodeImageOptions : IBlockOptions, IDeclaresFormat
 {
+    /// <inheritdoc/>
+    public PayloadFormat OutputFormat(PayloadFormat input) => input ?? PayloadFormat.Unknown;
+
     /// <inheritdoc/>
     public void Validate(ValidationErrors errors)
     {
@@ -13,14 +16,9 @@ public sealed class EncodeImageOptions : IBlockOptions
 }
 
 /// <summary><c>encode-image</c>: a mel spectrogram to a spectrogram image (Riffusion's or chavinlo's mapping, from its parameters).</summary>
-public sealed class EncodeImageBlock : IBlock<MelSpectrogram, SpectrogramImage>
+public sealed class EncodeImageBlock : SyncBlock<MelSpectrogram, SpectrogramImage>
 {
     /// <inheritdoc/>
-    public ValueTask<SpectrogramImage> ProcessAsync(MelSpectrogram input, BlockContext context, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(context);
-        cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(SpectrogramImageMapper.ToImage(input));
-    }
+    protected override SpectrogramImage Process(MelSpectrogram input, BlockContext context, CancellationToken cancellationToken) =>
+        SpectrogramImageMapper.ToImage(input);
 }

@@ -4,8 +4,11 @@ using SpectroFlow.Core.Items;
 namespace SpectroFlow.Imaging.Blocks;
 
 /// <summary>Options of <see cref="ImageToMelBlock"/> (none).</summary>
-public sealed class ImageToMelOptions : IBlockOptions
+public sealed class ImageToMelOptions : IBlockOptions, IDeclaresFormat
 {
+    /// <inheritdoc/>
+    public PayloadFormat OutputFormat(PayloadFormat input) => input ?? PayloadFormat.Unknown;
+
     /// <inheritdoc/>
     public void Validate(ValidationErrors errors)
     {
@@ -13,14 +16,9 @@ public sealed class ImageToMelOptions : IBlockOptions
 }
 
 /// <summary><c>image-to-mel</c>: a spectrogram image back to mel amplitudes (its parameters come with the image).</summary>
-public sealed class ImageToMelBlock : IBlock<SpectrogramImage, MelSpectrogram>
+public sealed class ImageToMelBlock : SyncBlock<SpectrogramImage, MelSpectrogram>
 {
     /// <inheritdoc/>
-    public ValueTask<MelSpectrogram> ProcessAsync(SpectrogramImage input, BlockContext context, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(context);
-        cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(SpectrogramImageMapper.ToMel(input));
-    }
+    protected override MelSpectrogram Process(SpectrogramImage input, BlockContext context, CancellationToken cancellationToken) =>
+        SpectrogramImageMapper.ToMel(input);
 }

@@ -7,7 +7,7 @@ namespace SpectroFlow.Audio.Tests.Dsp;
 
 public class SpectrogramConverterTests
 {
-    private static readonly SpectrogramConverter s_converter = SpectrogramConverter.For(SpectrogramParams.Riffusion);
+    private static readonly SpectrogramConverter s_converter = new SpectrogramConverter(SpectrogramParams.Riffusion);
 
     [Fact]
     public void ToMel_RiffusionClipLeft_MatchesGoldenValues()
@@ -38,7 +38,7 @@ public class SpectrogramConverterTests
     [Fact]
     public void ToMel_StereoParams_ComputesBothChannels()
     {
-        SpectrogramConverter stereo = SpectrogramConverter.For(SpectrogramParams.Riffusion with { Stereo = true });
+        SpectrogramConverter stereo = new SpectrogramConverter(SpectrogramParams.Riffusion with { Stereo = true });
 
         MelSpectrogram mel = stereo.ToMel(RiffusionClip.Stereo);
 
