@@ -1,8 +1,13 @@
 namespace SpectroFlow.Audio;
 
-/// <summary>Where the audio library reports degraded operation (e.g. a missing native library with a slower fallback).</summary>
+/// <summary>
+/// What degrades the audio library on this machine (e.g. a missing native library with a slower fallback), as facts
+/// to report, not state: the CLI logs them once per command.
+/// </summary>
 public static class AudioDiagnostics
 {
-    /// <summary>Receives one-line warnings; the CLI routes them to its logger. Null drops them.</summary>
-    public static Action<string>? Warning { get; set; }
+    /// <summary>One line per problem; empty when everything runs at full speed.</summary>
+    public static IReadOnlyList<string> Problems() => Dsp.RealFft.IsFftwAvailable
+        ? []
+        : [$"{Dsp.FftwNative.LibraryName} not found: using a much slower managed FFT (apt-get install {Dsp.FftwNative.AptPackage} for full speed)"];
 }

@@ -21,7 +21,10 @@ internal static class CliApp
             .MinimumLevel.Is(verbose ? LogEventLevel.Debug : LogEventLevel.Information)
             .WriteTo.Sink(new TextWriterSink(error, new MessageTemplateTextFormatter("{Level:w4}: {Message:lj}{NewLine}{Exception}")))
             .CreateLogger();
-        AudioDiagnostics.Warning = message => logger.Warning("{Message}", message);
+        foreach (string problem in AudioDiagnostics.Problems())
+        {
+            logger.Warning("{Message}", problem);
+        }
 
         var context = new CliContext(output, error, logger, verbose) { CreateRegistry = createRegistry };
         var root = new RootCommand("SpectroFlow: music <-> Riffusion spectrogram images, batch recipes, diffusion")

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using MathNet.Numerics.IntegralTransforms;
 
@@ -12,7 +11,6 @@ namespace SpectroFlow.Audio.Dsp;
 /// </summary>
 internal abstract class RealFft : IDisposable
 {
-    private static readonly ConcurrentDictionary<int, bool> s_fallbackWarned = new();
     private static readonly Lazy<bool> s_fftwAvailable = new(ProbeFftw);
 
     protected RealFft(int length)
@@ -36,18 +34,12 @@ internal abstract class RealFft : IDisposable
     /// <summary>Spectrum buffer of 2 * (N/2 + 1) floats: output of <see cref="Forward"/>, input of <see cref="Inverse"/>.</summary>
     public abstract Span<float> Spectrum { get; }
 
-    /// <summary>Creates the fastest available implementation (FFTW, else a managed fallback with one warning).</summary>
+    /// <summary>Creates the fastest available implementation (FFTW, else a managed fallback; see <see cref="AudioDiagnostics"/>).</summary>
     public static RealFft Create(int length)
     {
         if (IsFftwAvailable)
         {
             return new FftwRealFft(length);
-        }
-
-        if (s_fallbackWarned.TryAdd(0, true))
-        {
-            AudioDiagnostics.Warning?.Invoke(
-                $"{FftwNative.LibraryName} not found: using a much slower managed FFT (apt-get install {FftwNative.AptPackage} for full speed)");
         }
 
         return new ManagedRealFft(length);

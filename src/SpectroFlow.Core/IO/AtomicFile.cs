@@ -3,16 +3,17 @@ namespace SpectroFlow.Core.IO;
 /// <summary>
 /// Writes files so that readers (and re-runs after a crash or kill -9) only ever see complete outputs: the content
 /// goes to a temporary name in the same folder, then is renamed over the target. The rename is atomic, so a killed
-/// process leaves either the old file or the new one, never half of it. <see cref="Durable"/> adds an fsync before
-/// the rename, for outputs that must also survive a power loss (it costs a few milliseconds per file).
+/// process leaves either the old file or the new one, never half of it. With the environment variable
+/// <c>SPECTROFLOW_FSYNC=1</c> every file is also flushed to the device before the rename, for outputs that must survive a
+/// power loss (it costs a few milliseconds per file).
 /// </summary>
 public static class AtomicFile
 {
     /// <summary>The suffix of in-progress temporary files; anything ending in it can be deleted safely.</summary>
     public const string TemporarySuffix = ".partial";
 
-    /// <summary>When true, every write is flushed to the storage device before the rename (default false).</summary>
-    public static bool Durable { get; set; }
+    /// <summary>Whether writes are flushed to the device before the rename: read once from <c>SPECTROFLOW_FSYNC</c>.</summary>
+    public static bool Durable { get; } = Environment.GetEnvironmentVariable("SPECTROFLOW_FSYNC") == "1";
 
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>; on any failure the target is untouched and the temporary file removed.</summary>
     public static void Write(string path, Action<Stream> write)
