@@ -362,6 +362,54 @@ public sealed class JoinTests
         serial.Seeds.Keys.Should().Contain("n0+n1");
     }
 
+    [Fact]
+    public async Task Shards_ByKey_KeepEachPairInOneShard()
+    {
+        const string Recipe = """
+            inputs:
+              - id: a
+                use: count
+                count: 12
+              - id: b
+                use: count
+                count: 12
+            steps:
+              - id: fade
+                use: pair
+                inputs: {a: a, b: b}
+            outputs:
+              keep: [fade]
+            """;
+        var outputs = new List<string>();
+        foreach (string shard in new[] { "0/3", "1/3", "2/3" })
+        {
+            RunReport report = await new RecipeRunner().RunAsync(Load(new Probe(), Recipe), new RunOptions { Shard = ShardSpec.Parse(shard) }).WaitAsync(s_timeout);
+            report.Errors.Should().BeEmpty($"shard {shard} holds both halves of its pairs");
+            outputs.AddRange(Texts(report, "fade"));
+        }
+
+        outputs.Should().HaveCount(12).And.OnlyHaveUniqueItems();
+    }
+
+    [Fact]
+    public async Task Shards_AcrossTheWholeRun_AreRefusedWithOneLine()
+    {
+        RunPlan plan = Load(new Probe(), """
+            inputs:
+              - id: numbers
+                use: count
+            steps:
+              - id: blend
+                use: pair
+                group: all
+            """);
+
+        Func<Task> run = () => new RecipeRunner().RunAsync(plan, new RunOptions { Shard = ShardSpec.Parse("0/2") });
+
+        (await run.Should().ThrowAsync<SpectroFlowException>()).Which.Message.Should().Be(
+            "step 'blend' (pair) combines items across the whole run (group: all), so the run cannot be split into shards");
+    }
+
     public static TheoryData<string, string> BrokenJoins => new()
     {
         {

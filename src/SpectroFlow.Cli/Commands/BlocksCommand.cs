@@ -25,7 +25,9 @@ internal static class BlocksCommand
     {
         foreach (BlockDescriptor block in registry.All)
         {
-            string types = block.InputType is null ? $"-> {block.OutputType.Name}" : $"{block.InputType.Name} -> {block.OutputType.Name}";
+            string types = block.Shape == BlockShape.Pair
+                ? $"{string.Join(", ", block.Ports.Select(p => $"{p.Name}: {p.Type.Name}"))} -> {block.OutputType.Name}"
+                : block.InputType is null ? $"-> {block.OutputType.Name}" : $"{block.InputType.Name} -> {block.OutputType.Name}";
             yield return $"{block.Name} ({block.Shape.ToString().ToLowerInvariant()}, {block.Kind.ToString().ToLowerInvariant()}, {types}): {block.Description}";
             object? defaults = TryCreate(block.OptionsType);
             foreach (OptionProperty option in block.Options)

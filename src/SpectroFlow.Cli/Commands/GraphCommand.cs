@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SpectroFlow.Engine.Recipes;
+using SpectroFlow.Engine.Registry;
 
 namespace SpectroFlow.Cli.Commands;
 
@@ -27,8 +28,8 @@ internal static class GraphCommand
     {
         foreach (PlannedStep step in plan.Steps)
         {
-            string from = step.Upstream.Count == 0 ? "(input)" : "<- " + string.Join(", ", step.Upstream);
-            yield return $"{step.Id} [{step.Block.Name}, parallelism {step.Parallelism}, capacity {step.Capacity}] {from}";
+            string from = step.Upstream.Count == 0 ? "(input)" : "<- " + string.Join(", ", step.Inputs.Select(i => PortLabel(step, i) + i.StepId));
+            yield return $"{step.Id} [{step.Block.Name}, parallelism {step.Parallelism}, capacity {step.Capacity}{Combining(step)}] {from}";
         }
     }
 
@@ -44,14 +45,28 @@ internal static class GraphCommand
 
         foreach (PlannedStep step in plan.Steps)
         {
-            foreach (string upstream in step.Upstream)
+            foreach (PlannedInput input in step.Inputs)
             {
-                yield return $"  {Quote(upstream)} -> {Quote(step.Id)};";
+                string label = PortLabel(step, input);
+                yield return label.Length == 0
+                    ? $"  {Quote(input.StepId)} -> {Quote(step.Id)};"
+                    : $"  {Quote(input.StepId)} -> {Quote(step.Id)} [label={Quote(label.TrimEnd(' ', ':'))}];";
             }
         }
 
         yield return "}";
     }
+
+    /// <summary><c>a: </c> for an input that feeds a named port of a pair step with two streams, else empty.</summary>
+    private static string PortLabel(PlannedStep step, PlannedInput input) =>
+        step.Block.Shape == BlockShape.Pair && step.Pairing != Pairing.Window ? step.Block.Ports[input.Port].Name + ": " : string.Empty;
+
+    private static string Combining(PlannedStep step) => step.Block.Shape switch
+    {
+        BlockShape.Pair => $", pairing {step.Pairing.ToRecipeName()}" + (step.Pairing == Pairing.Window ? $", group {step.Grouping.ToString().ToLowerInvariant()}" : string.Empty),
+        BlockShape.Group => $", group {step.Grouping.ToString().ToLowerInvariant()}",
+        _ => string.Empty,
+    };
 
     private static string Quote(string text) => "\"" + text.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }

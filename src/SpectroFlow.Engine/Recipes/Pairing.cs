@@ -31,3 +31,17 @@ public enum Grouping
     /// <summary>Every item of the step, across sources.</summary>
     All,
 }
+
+/// <summary>Recipe spellings of <see cref="Pairing"/>.</summary>
+public static class PairingNames
+{
+    /// <summary><c>by-key</c>, <c>zip</c>, <c>each-with-one</c>, <c>window</c> (<c>none</c> for steps that do not pair).</summary>
+    public static string ToRecipeName(this Pairing pairing) => pairing switch
+    {
+        Pairing.ByKey => "by-key",
+        Pairing.Zip => "zip",
+        Pairing.EachWithOne => "each-with-one",
+        Pairing.Window => "window",
+        _ => "none",
+    };
+}

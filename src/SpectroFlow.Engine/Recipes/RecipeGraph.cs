@@ -362,15 +362,8 @@ internal static class RecipeGraph
         }
     }
 
-    /// <summary>The recipe spelling of a pairing: <c>by-key</c>, <c>zip</c>, <c>each-with-one</c>, <c>window</c>.</summary>
-    public static string Kebab(Pairing pairing) => pairing switch
-    {
-        Pairing.ByKey => "by-key",
-        Pairing.Zip => "zip",
-        Pairing.EachWithOne => "each-with-one",
-        Pairing.Window => "window",
-        _ => "none",
-    };
+    /// <summary>The recipe spelling of a pairing.</summary>
+    public static string Kebab(Pairing pairing) => pairing.ToRecipeName();
 
     private static List<StepSpec> Order(List<StepSpec> specs, Dictionary<string, StepSpec> byId, List<ValidationError> errors)
     {
