@@ -95,6 +95,25 @@ internal sealed class JoinNode : GraphNode
 
     private async Task PumpAsync()
     {
+        try
+        {
+            await ReadInboxAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // An engine fault here must not leave upstream steps waiting on a full inbox: they are declined from now on.
+            _inbox.Writer.TryComplete(ex);
+            throw;
+        }
+        finally
+        {
+            _work.Complete();
+            await _work.Completion.ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReadInboxAsync()
+    {
         if (IsGroup && Step.Grouping == Grouping.All)
         {
             _groupParts = Channel.CreateBounded<Held>(Step.Capacity);
@@ -146,8 +165,6 @@ internal sealed class JoinNode : GraphNode
         }
 
         await FlushAsync().ConfigureAwait(false);
-        _work.Complete();
-        await _work.Completion.ConfigureAwait(false);
     }
 
     private async Task OnItemAsync(WorkItem item, int port)
