@@ -87,7 +87,7 @@ public static class OutputNaming
         }
         catch (FormatException e)
         {
-            throw new SpectroFlowException($"{item}: bad name template '{template}': {e.Message}");
+            throw new SpectroFlowException($"bad name template '{template}': {e.Message}");
         }
 
         foreach (Part part in parts)
@@ -103,10 +103,10 @@ public static class OutputNaming
                 "stem" => Stem(item),
                 "source_stem" => SourceStem(item),
                 "source_dir" => Path.GetDirectoryName(item.GetMetadata<string?>(WorkItem.Keys.InputKey, null) ?? item.Key.Split('#')[0]) ?? string.Empty,
-                "ordinal" => Format(item.Ordinal, part.Format, item, part.Name),
+                "ordinal" => Format(item.Ordinal, part.Format, part.Name),
                 _ => item.Metadata.TryGetValue(part.Name, out object? meta)
-                    ? Format(meta, part.Format, item, part.Name)
-                    : throw new SpectroFlowException($"{item}: name template '{template}' uses '{part.Name}', which the item has no metadata for"),
+                    ? Format(meta, part.Format, part.Name)
+                    : throw new SpectroFlowException($"name template '{template}' uses '{part.Name}', which the item has no metadata for"),
             };
             builder.Append(Sanitize(value));
         }
@@ -114,7 +114,7 @@ public static class OutputNaming
         string name = builder.ToString().Trim();
         if (name.Length == 0 || name is "." or "..")
         {
-            throw new SpectroFlowException($"{item}: name template '{template}' gives an empty file name");
+            throw new SpectroFlowException($"name template '{template}' gives an empty file name");
         }
 
         return name;
@@ -134,12 +134,12 @@ public static class OutputNaming
     /// Writes <paramref name="content"/> atomically to <c>folder/name + extension</c> under the run's output root
     /// and describes it.
     /// </summary>
-    /// <exception cref="SpectroFlowException">The file could not be written (one line naming the item).</exception>
+    /// <exception cref="SpectroFlowException">The file could not be written (one line naming the file; the engine's error record names the item).</exception>
     public static WrittenFile Publish(RunContext run, OutputPath folder, string template, string extension, WorkItem item, ReadOnlySpan<byte> content)
     {
         byte[] copy = content.ToArray();
         (string fullPath, string relative) = Target(run, folder, template, extension, item);
-        Write(item, relative, () => AtomicFile.WriteAllBytes(fullPath, copy));
+        Write(relative, () => AtomicFile.WriteAllBytes(fullPath, copy));
         return new WrittenFile(fullPath, relative, copy.Length, Convert.ToHexStringLower(SHA256.HashData(copy)));
     }
 
@@ -147,12 +147,12 @@ public static class OutputNaming
     /// Lets <paramref name="writeAtomically"/> write the file at the full path it is given (it must publish atomically,
     /// e.g. through <see cref="AtomicFile"/>), then hashes it and describes it.
     /// </summary>
-    /// <exception cref="SpectroFlowException">The file could not be written (one line naming the item).</exception>
+    /// <exception cref="SpectroFlowException">The file could not be written (one line naming the file; the engine's error record names the item).</exception>
     public static WrittenFile Publish(RunContext run, OutputPath folder, string template, string extension, WorkItem item, Action<string> writeAtomically)
     {
         ArgumentNullException.ThrowIfNull(writeAtomically);
         (string fullPath, string relative) = Target(run, folder, template, extension, item);
-        return Write(item, relative, () =>
+        return Write(relative, () =>
         {
             writeAtomically(fullPath);
             using FileStream stream = File.OpenRead(fullPath);
@@ -188,26 +188,26 @@ public static class OutputNaming
         string relative = Path.GetRelativePath(root, fullPath).Replace('\\', '/');
         if (relative == ".." || relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative))
         {
-            throw new SpectroFlowException($"{item}: output '{fullPath}' is outside the output root");
+            throw new SpectroFlowException($"output '{fullPath}' is outside the output root");
         }
 
         string owner = Claim(run, fullPath, item.Key);
         if (owner != item.Key)
         {
-            throw new SpectroFlowException($"{item}: output '{relative}' was already written for item '{owner}' in this run; make the name template unique (e.g. add {{input}}, {{source_dir}} or {{ordinal}})");
+            throw new SpectroFlowException($"output '{relative}' was already written for item '{owner}' in this run; make the name template unique (e.g. add {{input}}, {{source_dir}} or {{ordinal}})");
         }
 
         return (fullPath, relative);
     }
 
-    private static void Write(WorkItem item, string relative, Action write) =>
-        Write(item, relative, () =>
+    private static void Write(string relative, Action write) =>
+        Write(relative, () =>
         {
             write();
             return true;
         });
 
-    private static T Write<T>(WorkItem item, string relative, Func<T> write)
+    private static T Write<T>(string relative, Func<T> write)
     {
         try
         {
@@ -215,11 +215,7 @@ public static class OutputNaming
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new SpectroFlowException($"{item}: cannot write '{relative}': {e.Message.ReplaceLineEndings(" ")}", e);
-        }
-        catch (SpectroFlowException e) when (!e.Message.StartsWith(item.ToString(), StringComparison.Ordinal))
-        {
-            throw new SpectroFlowException($"{item}: {e.Message.ReplaceLineEndings(" ")}", e);
+            throw new SpectroFlowException($"cannot write '{relative}': {e.Message.ReplaceLineEndings(" ")}", e);
         }
     }
 
@@ -230,7 +226,7 @@ public static class OutputNaming
         return stem.Length > 0 ? stem : "item";
     }
 
-    private static string Format(object value, string? format, WorkItem item, string name)
+    private static string Format(object value, string? format, string name)
     {
         try
         {
@@ -240,7 +236,7 @@ public static class OutputNaming
         }
         catch (FormatException)
         {
-            throw new SpectroFlowException($"{item}: format '{format}' does not apply to '{name}' ({value.GetType().Name})");
+            throw new SpectroFlowException($"format '{format}' does not apply to '{name}' ({value.GetType().Name})");
         }
     }
 

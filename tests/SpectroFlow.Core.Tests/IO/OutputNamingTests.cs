@@ -29,10 +29,12 @@ public sealed class OutputNamingTests
     }
 
     [Fact]
-    public void Expand_MissingMetadataOrBadFormat_ThrowsNamingItem()
+    public void Expand_MissingMetadata_ThrowsNamingThePlaceholderNotTheItem()
     {
         WorkItem item = Item("a.wav", ("name", "x"));
-        FluentActions.Invoking(() => OutputNaming.Expand("{clip_index}", item)).Should().Throw<SpectroFlowException>().WithMessage("*a.wav*clip_index*");
+        FluentActions.Invoking(() => OutputNaming.Expand("{clip_index}", item)).Should().Throw<SpectroFlowException>()
+            .WithMessage("name template '{clip_index}' uses 'clip_index'*")
+            .Which.Message.Should().NotContain("a.wav", "the engine's error record names the item");
     }
 
     [Theory]
@@ -87,7 +89,7 @@ public sealed class OutputNamingTests
         OutputNaming.TryReserve(run, "x.bin", "a/x.wav").Should().BeTrue();
         OutputNaming.TryReserve(run, "x.bin", "b/x.wav").Should().BeFalse();
         FluentActions.Invoking(() => OutputNaming.Publish(run, new OutputPath("."), "{stem}", ".bin", Item("b/x.wav"), [3]))
-            .Should().Throw<SpectroFlowException>().WithMessage("*b/x.wav*'x.bin'*already written*a/x.wav*");
+            .Should().Throw<SpectroFlowException>().WithMessage("output 'x.bin' was already written for item 'a/x.wav'*");
         File.Exists(Path.Combine(directory.Path, "x.bin")).Should().BeFalse();
     }
 
@@ -100,7 +102,7 @@ public sealed class OutputNamingTests
         OutputNaming.Publish(run, new OutputPath("."), "{stem}", ".bin", Item("a/x.wav"), [2]);
 
         FluentActions.Invoking(() => OutputNaming.Publish(run, new OutputPath("."), "{stem}", ".bin", Item("b/x.wav"), [3]))
-            .Should().Throw<SpectroFlowException>().WithMessage("*b/x.wav*already written*a/x.wav*");
+            .Should().Throw<SpectroFlowException>().WithMessage("output 'x.bin' was already written for item 'a/x.wav'*");
         File.ReadAllBytes(Path.Combine(directory.Path, "x.bin")).Should().Equal(2);
         OutputNaming.Publish(run, new OutputPath("."), "{source_dir}_{stem}", ".bin", Item("b/x.wav"), [3]).RelativePath.Should().Be("b_x.bin");
     }
@@ -113,7 +115,7 @@ public sealed class OutputNamingTests
 
         FluentActions.Invoking(() => OutputNaming.Publish(run, new OutputPath("."), "{stem}", ".png", Item("y.png"),
                 path => AtomicFile.Write(path, _ => throw new IOException("disk full"))))
-            .Should().Throw<SpectroFlowException>().WithMessage("*y.png*disk full*");
+            .Should().Throw<SpectroFlowException>().WithMessage("cannot write 'y.png': *disk full*");
         Directory.GetFiles(directory.Path, "*", SearchOption.AllDirectories).Should().BeEmpty();
     }
 }
