@@ -88,6 +88,6 @@ public sealed class FolderSource : IItemSource<SourceFile>
             await Task.Yield();
         }
 
-        context.Log(string.Create(CultureInfo.InvariantCulture, $"folder {folder}: {ordinal} files"));
+        context.Log(string.Create(CultureInfo.InvariantCulture, $"folder {folder}: {ordinal} {(ordinal == 1 ? "file" : "files")}"));
     }
 }
