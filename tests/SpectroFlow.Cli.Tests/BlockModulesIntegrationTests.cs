@@ -211,7 +211,7 @@ public sealed class BlockModulesIntegrationTests
     [InlineData("max_hz: 30000", "max_hz", "max frequency 30000 Hz is above the Nyquist frequency 22050 Hz")]
     public void Recipe_BadMelOption_IsReportedAtThatOptionsLineAndColumnWithItsKey(string option, string key, string message)
     {
-        string recipe = $"inputs:\n  - id: songs\n    folder: songs\nsteps:\n  - id: decode\n    use: decode\n  - id: mel\n    use: mel\n    preset: riffusion\n    {option}\n";
+        string recipe = $"inputs:\n  - id: songs\n    folder: .\nsteps:\n  - id: decode\n    use: decode\n  - id: mel\n    use: mel\n    preset: riffusion\n    {option}\n";
 
         Action act = () => new RecipeLoader(CreateRegistry()).LoadText(recipe, "r.yaml", Path.GetTempPath());
 

@@ -42,4 +42,19 @@ public sealed class CommandReliabilityTests : IDisposable
         result.ExitCode.Should().Be(0);
         result.Output.Should().NotContainEquivalentOf("jpeg").And.NotContainEquivalentOf("jpg");
     }
+
+    [Theory]
+    [InlineData("audio-to-image|a.wav|b.png|--clip-ms|abc", "error: --clip-ms: 'abc' is not a whole number")]
+    [InlineData("image-to-audio|a.png|b.wav|--seed|-1", "error: --seed: '-1' is not a whole number from 0 to 18446744073709551615")]
+    [InlineData("image-to-audio|a.png|b.wav|--bitrate|1.5", "error: --bitrate: '1.5' is not a whole number")]
+    [InlineData("audio-to-image|a.wav|b.png|--power|x", "error: --power: 'x' is not a number")]
+    [InlineData("run|r.yaml|--shard-count|two", "error: --shard-count: 'two' is not a whole number")]
+    public async Task BadOptionValue_OneLineNamingTheOptionAndWhatItAccepts_NoTypeNames(string args, string expected)
+    {
+        CliResult result = await CliRunner.RunAsync(args.Split('|'));
+
+        result.ExitCode.Should().Be(2);
+        result.ErrorLines[0].Should().Be(expected);
+        result.Error.Should().NotContain("System.").And.NotContain("Int32").And.NotContain("UInt64");
+    }
 }

@@ -44,6 +44,7 @@ public sealed class ProgressTests : IDisposable
     [Fact]
     public void Describe_InputAndStep()
     {
+        Directory.CreateDirectory(Path.Combine(_directory, "in"));
         RunPlan plan = new RecipeLoader(BlockCatalog.Create()).LoadText(
             "inputs:\n  - id: songs\n    folder: in\nsteps:\n  - id: decode\n    use: decode\n", "r.yaml", _directory);
         var input = new StepCounts(Received: 10, Succeeded: 10, Failed: 0, Cancelled: 0, Produced: 10, Listed: 20, Expected: 100, Finished: 5);

@@ -221,14 +221,21 @@ public sealed class RecipeCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Run_DryRun_MissingInputFolder_Exits1()
+    public async Task MissingInputFolder_ValidateAndRunFailAtTheFolderOption_Exit2()
     {
         Directory.Delete(Path.Combine(_root, "in"), recursive: true);
+        string expected = $"{RecipePath}:6:13: option 'folder' of step 'songs' names a folder that does not exist: {Path.Combine(_root, "in")}";
 
-        CliResult result = await RunAsync("run", RecipePath, "--dry-run");
+        CliResult validate = await RunAsync("validate", RecipePath);
+        CliResult dryRun = await RunAsync("run", RecipePath, "--dry-run");
+        CliResult run = await RunAsync("run", RecipePath);
 
-        result.ExitCode.Should().Be(1);
-        result.Output.Should().Contain("input songs: cannot list:").And.Contain("input folder not found");
+        validate.ExitCode.Should().Be(2);
+        validate.Output.Trim().Should().Be(expected);
+        dryRun.ExitCode.Should().Be(2);
+        run.ExitCode.Should().Be(2);
+        run.Error.Trim().Should().Be(expected);
+        run.Error.Should().NotContain("Exception").And.NotContain("null");
     }
 
     [Fact]

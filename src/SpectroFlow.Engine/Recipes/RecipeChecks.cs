@@ -17,6 +17,28 @@ public static class RecipeChecks
     }
 
     /// <summary>
+    /// Why the path of an <see cref="InputPath"/> option cannot be read, or null when it exists: an option named
+    /// <c>folder</c> must be a folder, any other a file or a folder. Checked when the recipe loads, so a typo fails
+    /// <c>validate</c> instead of every item of the run.
+    /// </summary>
+    internal static string? MissingInput(string key, InputPath path, string inputRoot)
+    {
+        string full = path.Resolve(inputRoot);
+        bool wantsFolder = key == "folder" || key.EndsWith("_folder", StringComparison.Ordinal);
+        if (Directory.Exists(full))
+        {
+            return null;
+        }
+
+        if (File.Exists(full))
+        {
+            return wantsFolder ? $"names a file, not a folder: {full}" : null;
+        }
+
+        return $"names a {(wantsFolder ? "folder" : "path")} that does not exist: {full}";
+    }
+
+    /// <summary>
     /// Problems that do not stop a run but are worth saying before it starts, one line each, naming the recipe file:
     /// a recipe without a step that writes files writes nothing but its manifest and log.
     /// </summary>

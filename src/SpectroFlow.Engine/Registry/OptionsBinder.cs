@@ -155,7 +155,8 @@ internal static class OptionsBinder
                 }
 
                 value = InputPath.FromRecipe(text, paths.FileFolder, paths.InputRoot);
-                return true;
+                problem = RecipeChecks.MissingInput(option.Key, (InputPath)value, paths.InputRoot);
+                return problem is null;
             case OptionKind.Boolean:
                 if (text is "true" or "false")
                 {

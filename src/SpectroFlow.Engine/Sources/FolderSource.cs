@@ -65,7 +65,7 @@ public sealed class FolderSource : IItemSource<SourceFile>
         string folder = _options.Folder.Resolve(context.InputRoot);
         if (!Directory.Exists(folder))
         {
-            throw new DirectoryNotFoundException($"input folder not found: {folder}");
+            throw new Core.Errors.SpectroFlowException($"input folder not found: {folder}");
         }
 
         List<string> files = [.. Directory.EnumerateFiles(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden })
