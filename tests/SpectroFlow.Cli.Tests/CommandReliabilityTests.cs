@@ -57,4 +57,55 @@ public sealed class CommandReliabilityTests : IDisposable
         result.ErrorLines[0].Should().Be(expected);
         result.Error.Should().NotContain("System.").And.NotContain("Int32").And.NotContain("UInt64");
     }
+
+    [Theory]
+    [InlineData("out.jpg")]
+    [InlineData("out")]
+    [InlineData("out.PNG.txt")]
+    public async Task AudioToImage_OutputNotPng_IsAUsageErrorAndWritesNothing(string name)
+    {
+        string output = _directory.File(name);
+
+        CliResult result = await CliRunner.RunAsync("audio-to-image", Fixtures.RiffusionClipWav, output);
+
+        result.ExitCode.Should().Be(2);
+        result.ErrorLines.Should().ContainSingle().Which.Should().StartWith("error: ").And.Contain(name).And.Contain(".png");
+        _directory.FileNames().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task AudioToImage_OutputIsAFolder_OneClearLine()
+    {
+        CliResult result = await CliRunner.RunAsync("audio-to-image", Fixtures.RiffusionClipWav, _directory.Path);
+
+        result.ExitCode.Should().Be(2);
+        result.ErrorLines.Should().ContainSingle().Which.Should().Be($"error: '{_directory.Path}' is a folder: give a file name ending in .png, or --clip-ms to write clips into a folder");
+    }
+
+    [Theory]
+    [InlineData("audio-to-image", "nope/x.png")]
+    [InlineData("audio-to-image", "nope/clips", "--clip-ms", "5119")]
+    [InlineData("image-to-audio", "nope/x.wav")]
+    [InlineData("rgb", "nope/x.png")]
+    public async Task Output_InAMissingFolder_IsRefusedAndNothingIsCreated(string command, string output, params string[] options)
+    {
+        string input = command == "audio-to-image" ? Fixtures.RiffusionClipWav : Fixtures.RiffusionMonoPng;
+
+        CliResult result = await CliRunner.RunAsync([command, input, _directory.File(output), .. options]);
+
+        result.ExitCode.Should().Be(2);
+        result.ErrorLines.Should().ContainSingle().Which.Should().Be($"error: '{_directory.File(output)}': folder '{_directory.File("nope")}' does not exist");
+        Directory.Exists(_directory.File("nope")).Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("out.xyz")]
+    [InlineData("out.mp3", "--bitrate", "100")]
+    public async Task ImageToAudio_UnsupportedFormatOrBitrate_IsAUsageError(string name, params string[] options)
+    {
+        CliResult result = await CliRunner.RunAsync(["image-to-audio", Fixtures.RiffusionMonoPng, _directory.File(name), .. options]);
+
+        result.ExitCode.Should().Be(2);
+        result.ErrorLines.Should().ContainSingle().Which.Should().Contain(name);
+    }
 }

@@ -40,6 +40,7 @@ internal static class AudioToImageCommand
             bool keepRate = result.GetValue(nativeRate) && p.Scale == IntensityScale.PerImageMax;
             if (clip is null)
             {
+                OutputTarget.File(outputPath, ".png", "give a file name ending in .png, or --clip-ms to write clips into a folder");
                 AudioClip audio = AudioDecoder.Decode(inputPath);
                 p = keepRate ? WithSampleRate(p, audio.SampleRate, inputPath) : p;
                 SpectrogramImage image = ToImage(audio.WithName(inputPath), p, cancellationToken);
@@ -52,6 +53,7 @@ internal static class AudioToImageCommand
             using AudioStreamReader reader = AudioDecoder.Open(inputPath);
             p = keepRate ? WithSampleRate(p, reader.SampleRate, inputPath) : p;
             LastClipPolicy policy = result.GetValue(last) == "drop" ? LastClipPolicy.Drop : LastClipPolicy.Pad;
+            OutputTarget.Folder(outputPath);
             Directory.CreateDirectory(outputPath);
             int written = 0;
             foreach (AudioClip piece in ClipSlicer.Slice(reader, clip.Value, policy, Path.GetFileNameWithoutExtension(inputPath)))

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SpectroFlow.Audio.Codecs;
 using SpectroFlow.Audio.Dsp;
+using SpectroFlow.Core.Errors;
 using SpectroFlow.Core.Items;
 using SpectroFlow.Core.Spectrograms;
 using SpectroFlow.Imaging;
@@ -30,7 +31,17 @@ internal static class ImageToAudioCommand
                 Mp3BitrateKbps = result.GetValue(bitrate),
                 WavFormat = result.GetValue(floatWav) ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16,
             };
-            AudioEncoder.EnsureWritable(outputPath, writeOptions);
+            OutputTarget.File(outputPath, null, "give a file name ending in .wav or .mp3");
+            try
+            {
+                AudioEncoder.EnsureWritable(outputPath, writeOptions);
+            }
+            catch (SpectroFlowException e) when (e is not NativeLibraryMissingException)
+            {
+                // An unsupported extension or bitrate is a mistake on the command line, not in the input.
+                throw new UsageException(e.Message, e);
+            }
+
             SpectrogramParams fallback = parameters.Apply(result, parameters.PresetParams(result));
             SpectrogramImage image = SpectrogramPng.Read(inputPath, fallback);
             if (parameters.AnyFieldGiven(result))

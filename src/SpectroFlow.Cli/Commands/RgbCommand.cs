@@ -14,6 +14,7 @@ internal static class RgbCommand
         command.SetAction((result, _) => context.RunAsync(() =>
         {
             string outputPath = result.GetRequiredValue(output);
+            OutputTarget.File(outputPath, ".png", "give a file name ending in .png");
             ImageConversions.ToRgb(result.GetRequiredValue(input), outputPath);
             context.Out.WriteLine(outputPath);
         }));
