@@ -108,4 +108,25 @@ public sealed class CommandReliabilityTests : IDisposable
         result.ExitCode.Should().Be(2);
         result.ErrorLines.Should().ContainSingle().Which.Should().Contain(name);
     }
+
+    [Fact]
+    public async Task AudioToImage_LastWithoutClipMs_IsAUsageError()
+    {
+        CliResult result = await CliRunner.RunAsync("audio-to-image", Fixtures.RiffusionClipWav, _directory.File("x.png"), "--last", "drop");
+
+        result.ExitCode.Should().Be(2);
+        result.ErrorLines.Should().ContainSingle().Which.Should().Contain("--last").And.Contain("--clip-ms");
+        _directory.FileNames().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task AudioToImage_OneClip_SaysOneImage()
+    {
+        string clips = _directory.File("clips");
+
+        CliResult result = await CliRunner.RunAsync("audio-to-image", Fixtures.RiffusionClipWav, clips, "--clip-ms", "10000");
+
+        result.ExitCode.Should().Be(0, result.Error);
+        result.Output.Trim().Should().Be($"{clips}: 1 image");
+    }
 }

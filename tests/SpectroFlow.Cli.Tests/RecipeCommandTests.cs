@@ -192,6 +192,23 @@ public sealed class RecipeCommandTests : IDisposable
         (await RunAsync("run", RecipePath, "--shard", shard)).ExitCode.Should().Be(2);
 
     [Fact]
+    public async Task Run_ShardCountWithoutAnIndex_IsAUsageErrorAndRunsNothing()
+    {
+        if (Environment.GetEnvironmentVariable("JOB_COMPLETION_INDEX") is not null || Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID") is not null)
+        {
+            return; // an index in this environment is exactly the case that works
+        }
+
+        CliResult result = await RunAsync("run", RecipePath, "--shard-count", "2");
+        CliResult both = await RunAsync("run", RecipePath, "--shard", "0/2", "--shard-count", "2");
+
+        result.ExitCode.Should().Be(2);
+        result.Error.Trim().Should().Be("error: --shard-count 2 needs the shard index from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, and neither is set; use --shard i/2 to choose one");
+        both.ExitCode.Should().Be(2);
+        Directory.Exists(Path.Combine(_root, "out")).Should().BeFalse();
+    }
+
+    [Fact]
     public async Task Run_DryRun_PrintsCountsPerInput_AndWritesNothing()
     {
         CliResult fresh = await RunAsync("run", RecipePath, "--dry-run");

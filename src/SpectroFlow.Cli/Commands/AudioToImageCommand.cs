@@ -37,6 +37,11 @@ internal static class AudioToImageCommand
                 throw new UsageException($"--clip-ms {clip} is outside 1..3600000");
             }
 
+            if (clip is null && result.GetResult(last) is { Implicit: false })
+            {
+                throw new UsageException("--last applies only with --clip-ms (it says what to do with the last partial clip)");
+            }
+
             bool keepRate = result.GetValue(nativeRate) && p.Scale == IntensityScale.PerImageMax;
             if (clip is null)
             {
@@ -63,7 +68,7 @@ internal static class AudioToImageCommand
                 written++;
             }
 
-            context.Out.WriteLine($"{outputPath}: {written} image(s)");
+            context.Out.WriteLine($"{outputPath}: {Words.Count(written, "image")}");
         }));
         return command;
     }

@@ -37,6 +37,14 @@ internal static class RunCommand
             ShardSpec? spec = result.GetValue(shard) is { Length: > 0 } text
                 ? ShardSpec.Parse(text)
                 : ShardSpec.FromEnvironment(Environment.GetEnvironmentVariable, result.GetValue(shardCount));
+            if (result.GetValue(shardCount) is { } count && (result.GetValue(shard) is { Length: > 0 } || spec is null))
+            {
+                // Without an index the count would be silently ignored and this process would run every item.
+                throw new UsageException(spec is null
+                    ? $"--shard-count {count} needs the shard index from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, and neither is set; use --shard i/{count} to choose one"
+                    : "--shard-count is the count for an index from the environment; with --shard i/N the count is N");
+            }
+
             var options = new RunOptions
             {
                 Shard = spec,
@@ -73,7 +81,7 @@ internal static class RunCommand
 
             context.Out.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"input {input.Input}: {input.Items} items, {input.InShard} in shard {shard}, {input.UpToDate} up to date (skipped), {input.ToRun} to run"));
+                $"input {input.Input}: {Words.Count(input.Items, "item")}, {input.InShard} in shard {shard}, {input.UpToDate} up to date (skipped), {input.ToRun} to run"));
             if (input.FirstToRun.Count > 0)
             {
                 string more = input.ToRun > input.FirstToRun.Count ? ", …" : string.Empty;
