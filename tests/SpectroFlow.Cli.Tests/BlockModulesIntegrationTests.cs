@@ -85,10 +85,10 @@ public sealed class BlockModulesIntegrationTests
         report.Errors.Should().BeEmpty();
         report.Succeeded.Should().BeTrue();
         string root = Path.Combine(directory.Path, "out");
-        File.Exists(Path.Combine(root, "png", "clip_00000.png")).Should().BeTrue();
-        File.Exists(Path.Combine(root, "png", "clip_00001.png")).Should().BeTrue();
+        File.Exists(Path.Combine(root, "png", "clip.wav_00000.png")).Should().BeTrue("the default name is the file name with its extension, plus the clip index");
+        File.Exists(Path.Combine(root, "png", "clip.wav_00001.png")).Should().BeTrue();
         File.Exists(Path.Combine(root, "wav", "mono_inverted.wav")).Should().BeTrue();
-        report.Outputs["write-png"].Select(i => ((WrittenFile)i.Payload).RelativePath).Should().BeEquivalentTo(["png/clip_00000.png", "png/clip_00001.png"]);
+        report.Outputs["write-png"].Select(i => ((WrittenFile)i.Payload).RelativePath).Should().BeEquivalentTo(["png/clip.wav_00000.png", "png/clip.wav_00001.png"]);
         report.Outputs["write-wav"].Should().ContainSingle().Which.Payload.Should().BeOfType<WrittenFile>().Which.Sha256.Should().HaveLength(64);
     }
 

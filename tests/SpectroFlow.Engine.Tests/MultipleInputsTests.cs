@@ -111,6 +111,19 @@ public sealed class MultipleInputsTests : IDisposable
     }
 
     [Fact]
+    public async Task DefaultName_SameStemDifferentExtensions_BothWritten()
+    {
+        File.WriteAllText(Path.Combine(_root, "a", "song.mp3"), "mp3");
+        File.WriteAllText(Path.Combine(_root, "a", "song.ogg"), "ogg");
+
+        RunReport report = await new RecipeRunner().RunAsync(Load(null, twoInputs: false), new RunOptions { Manifest = true, ToolVersion = "test" });
+
+        report.Succeeded.Should().BeTrue(string.Join("; ", report.Errors));
+        File.ReadAllText(Path.Combine(OutputRoot, "song.mp3.out")).Should().Be("MP3");
+        File.ReadAllText(Path.Combine(OutputRoot, "song.ogg.out")).Should().Be("OGG");
+    }
+
+    [Fact]
     public void TwoInputs_IdWithSlash_IsRejected()
     {
         Action load = () => Load("{stem}", twoInputs: true, secondId: "b/c");
@@ -118,7 +131,7 @@ public sealed class MultipleInputsTests : IDisposable
         load.Should().Throw<RecipeException>().WithMessage("*input id 'b/c' must not contain '/'*");
     }
 
-    private RunPlan Load(string name, bool twoInputs, string secondId = "b")
+    private RunPlan Load(string? name, bool twoInputs, string secondId = "b")
     {
         BlockRegistry registry = new BlockRegistry()
             .AddEngineBlocks()
@@ -134,8 +147,7 @@ public sealed class MultipleInputsTests : IDisposable
             steps:
               - id: copy
                 use: named-copy
-                from: {from}
-                name: "{name}"
+                from: {from}{(name is null ? string.Empty : $"\n    name: \"{name}\"")}
             outputs:
               root: out
               keep: [copy]

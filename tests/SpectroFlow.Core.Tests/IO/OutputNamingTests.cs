@@ -71,6 +71,48 @@ public sealed class OutputNamingTests
         OutputNaming.Expand("{source_dir}{stem}", Item("song.wav")).Should().Be("song");
     }
 
+    [Theory]
+    [InlineData("{source_dir}_{stem}", "menu_00000")]
+    [InlineData("{source_dir}-{stem}", "menu_00000")]
+    [InlineData("{stem}_{tags}", "menu_00000")]
+    [InlineData("{stem}_{tags}_{clip_index}", "menu_00000_0")]
+    [InlineData("{stem} - {tags} - x", "menu_00000 - x")]
+    [InlineData("{tags}.{source_dir}.{stem}", "menu_00000")]
+    [InlineData("x_{tags}", "x")]
+    [InlineData("{stem}{tags}_x", "menu_00000_x")]
+    [InlineData("a__{tags}", "a")]
+    public void Expand_EmptyValue_LeavesNoSeparatorsBehind(string template, string expected)
+    {
+        WorkItem clip = Item("menu.wav#0", (WorkItem.Keys.ClipIndex, 0L), (WorkItem.Keys.Tags, string.Empty));
+
+        OutputNaming.Expand(template, clip).Should().Be(expected);
+    }
+
+    [Fact]
+    public void Expand_NonEmptyValues_KeepTheirSeparators() =>
+        OutputNaming.Expand("{source_dir}__{stem}_", Item("a/song.wav")).Should().Be("a__song_");
+
+    [Theory]
+    [InlineData("songs/song.mp3", "song.mp3")]
+    [InlineData("songs/song.ogg", "song.ogg")]
+    [InlineData("songs/README", "README")]
+    public void Expand_DefaultTemplate_KeepsTheExtension(string key, string expected) =>
+        OutputNaming.Expand(OutputNaming.DefaultTemplate, Item(key)).Should().Be(expected);
+
+    [Fact]
+    public void Expand_FileAndExt()
+    {
+        WorkItem clip = Item("song.mp3#3", (WorkItem.Keys.SourcePath, "/abs/song.mp3"), (WorkItem.Keys.ClipIndex, 3L));
+
+        OutputNaming.Expand("{file}", clip).Should().Be("song.mp3_00003");
+        OutputNaming.Expand("{source_stem}_{ext}_{clip_index:000}", clip).Should().Be("song_mp3_003");
+        OutputNaming.Expand("{stem}_{ext}", Item("noext")).Should().Be("noext");
+    }
+
+    [Fact]
+    public void Placeholders_ListsTheNamesOfATemplate() =>
+        OutputNaming.Placeholders("{{x}}_{stem}_{bpm:0.0}-{ input }").Should().Equal("stem", "bpm", "input");
+
     [Fact]
     public void Expand_InputAndSourceDir_UseTheKeyWithinTheInput()
     {
