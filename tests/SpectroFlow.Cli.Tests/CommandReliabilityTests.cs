@@ -129,4 +129,27 @@ public sealed class CommandReliabilityTests : IDisposable
         result.ExitCode.Should().Be(0, result.Error);
         result.Output.Trim().Should().Be($"{clips}: 1 image");
     }
+
+    [Theory]
+    [InlineData("{source_dir}_{stem}_{nope}", "'{nope}', which its items never have")]
+    [InlineData("{stem}_{sample_rte}", "'{sample_rte}', which its items never have (did you mean 'sample_rate'?)")]
+    [InlineData("{stem}_{sample_rate}_{clip_index:000}_{start_ms:0}_{tags}_{input}", null)]
+    public async Task Validate_NameTemplate_IsCheckedAgainstWhatTheBlocksGive(string name, string? problem)
+    {
+        Directory.CreateDirectory(_directory.File("in"));
+        string recipe = _directory.File("r.yaml");
+        await File.WriteAllTextAsync(recipe, $"inputs:\n  - id: songs\n    folder: in\nsteps:\n  - id: clips\n    use: decode-slices\n  - id: mel\n    use: mel\n  - id: image\n    use: encode-image\n  - id: png\n    use: write-image\n    name: \"{name}\"\n");
+
+        CliResult result = await CliRunner.RunAsync("validate", recipe);
+
+        if (problem is null)
+        {
+            result.ExitCode.Should().Be(0, result.Output);
+        }
+        else
+        {
+            result.ExitCode.Should().Be(2);
+            result.Output.Trim().Should().StartWith($"{recipe}:13:11: option 'name' of step 'png' uses {problem}");
+        }
+    }
 }

@@ -7,6 +7,7 @@ namespace SpectroFlow.Core.Blocks;
 /// The options every writer block shares: the folder under the output root and the file name template
 /// (see <see cref="OutputNaming"/>; the extension is added by the block).
 /// </summary>
+[ProducesMetadata]
 public abstract class FileOutputOptions : IBlockOptions
 {
     /// <summary>Folder under the output root.</summary>

@@ -233,6 +233,7 @@ public sealed class RecipeLoader
         }
 
         List<StepSpec> ordered = Order(specs, byId, errors);
+        RecipeChecks.CheckNameTemplates([.. specs.Select(s => new RecipeChecks.StepInfo(s.Id, s.Block, s.Options, [.. s.From.Select(f => f.Id)]))], errors);
         errors.RemoveAll(e => e.Message == Interpolator.BrokenMarker);
         if (errors.Count > 0)
         {

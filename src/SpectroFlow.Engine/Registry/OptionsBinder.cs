@@ -42,6 +42,7 @@ internal static class OptionsBinder
             }
 
             seen[key] = keyAt;
+            OptionLocations.Record(options, key, valueAt);
             if (broken.Contains(valueNode))
             {
                 errors.Add(new ValidationError(Interpolator.BrokenMarker, valueAt, key));

@@ -6,6 +6,7 @@ using SpectroFlow.Core.Blocks;
 namespace SpectroFlow.Engine.Sources;
 
 /// <summary>Options of the <c>folder</c> input.</summary>
+[ProducesMetadata(WorkItem.Keys.SourcePath, WorkItem.Keys.Tags)]
 public sealed class FolderSourceOptions : IBlockOptions
 {
     /// <summary>The folder to read (a relative path starts at the folder of the recipe file that names it).</summary>
