@@ -152,4 +152,80 @@ public sealed class CommandReliabilityTests : IDisposable
             result.Output.Trim().Should().StartWith($"{recipe}:13:11: option 'name' of step 'png' uses {problem}");
         }
     }
+
+    [Fact]
+    public async Task AudioToImage_StartAndDuration_ConvertsThatSegment()
+    {
+        CliResult image = await CliRunner.RunAsync("audio-to-image", Fixtures.RiffusionClipWav, _directory.File("x.png"), "--start", "1", "--duration", "2");
+        CliResult clips = await CliRunner.RunAsync("audio-to-image", Fixtures.RiffusionClipWav, _directory.File("clips"), "--start", "1.5", "--duration", "2", "--clip-ms", "1000");
+
+        image.ExitCode.Should().Be(0, image.Error);
+        image.Output.Trim().Should().Be($"{_directory.File("x.png")}: 201x512", "2 s at 10 ms per column");
+        clips.ExitCode.Should().Be(0, clips.Error);
+        clips.Output.Trim().Should().EndWith(": 2 images");
+    }
+
+    [Theory]
+    [InlineData(1, "--start", "100")]
+    [InlineData(2, "--start", "-1")]
+    [InlineData(2, "--duration", "0")]
+    public async Task AudioToImage_BadSegment_OneLine(int exitCode, params string[] options)
+    {
+        CliResult result = await CliRunner.RunAsync(["audio-to-image", Fixtures.RiffusionClipWav, _directory.File("x.png"), .. options]);
+
+        result.ExitCode.Should().Be(exitCode);
+        result.ErrorLines.Should().ContainSingle().Which.Should().Contain(options[0]);
+        File.Exists(_directory.File("x.png")).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task AudioToImage_Folder_ConvertsEveryFile_ReportsTheBadOneInOneLine_SameBytesAsOneFile()
+    {
+        string input = _directory.File("music");
+        Directory.CreateDirectory(Path.Combine(input, "sub"));
+        File.Copy(Fixtures.RiffusionClipWav, Path.Combine(input, "song.wav"));
+        File.Copy(Fixtures.RiffusionClipWav, Path.Combine(input, "sub", "song.wav"));
+        File.WriteAllText(Path.Combine(input, "broken.mp3"), "not audio");
+        File.WriteAllText(Path.Combine(input, "notes.txt"), "not taken");
+        string output = _directory.File("images");
+
+        CliResult folder = await CliRunner.RunAsync("audio-to-image", input, output);
+        CliResult single = await CliRunner.RunAsync("audio-to-image", Path.Combine(input, "song.wav"), _directory.File("single.png"));
+
+        folder.ExitCode.Should().Be(1);
+        folder.ErrorLines.Should().ContainSingle().Which.Should().StartWith($"error: {Path.Combine(input, "broken.mp3")}: ");
+        folder.Output.Trim().Should().Be($"{output}: 2 files written from 3 input files, 1 error");
+        Directory.GetFiles(output).Select(Path.GetFileName).Order(StringComparer.Ordinal).Should().Equal("song.wav.png", "sub_song.wav.png");
+        single.ExitCode.Should().Be(0, single.Error);
+        File.ReadAllBytes(Path.Combine(output, "song.wav.png")).Should().Equal(File.ReadAllBytes(_directory.File("single.png")));
+    }
+
+    [Fact]
+    public async Task AudioToImage_FolderWithClipMs_NamesClipsByFile()
+    {
+        string input = _directory.File("music");
+        Directory.CreateDirectory(input);
+        File.Copy(Fixtures.RiffusionClipWav, Path.Combine(input, "song.wav"));
+
+        CliResult result = await CliRunner.RunAsync("audio-to-image", input, _directory.File("clips"), "--clip-ms", "5119", "--last", "drop");
+
+        result.ExitCode.Should().Be(0, result.Error);
+        Directory.GetFiles(_directory.File("clips")).Select(Path.GetFileName).Should().Equal("song.wav_00000.png");
+    }
+
+    [Fact]
+    public async Task ImageToAudio_Folder_ConvertsEveryPng_AndGoesOnPastABadOne()
+    {
+        string input = _directory.File("pngs");
+        Directory.CreateDirectory(input);
+        File.Copy(Fixtures.RiffusionMonoPng, Path.Combine(input, "mono.png"));
+        File.WriteAllText(Path.Combine(input, "broken.png"), "not a png");
+        string output = _directory.File("wavs");
+
+        CliResult result = await CliRunner.RunAsync("image-to-audio", input, output, "--iterations", "2");
+
+        result.ExitCode.Should().Be(1);
+        result.ErrorLines.Should().ContainSingle().Which.Should().StartWith($"error: {Path.Combine(input, "broken.png")}: ");
+        Directory.GetFiles(output).Select(Path.GetFileName).Should().Equal("mono.wav");
+    }
 }

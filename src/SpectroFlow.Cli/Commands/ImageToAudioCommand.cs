@@ -19,13 +19,42 @@ internal static class ImageToAudioCommand
         var raw = new Option<bool>("--raw") { Description = "No output levelling (Riffusion normalises peak, RMS to -12 dBFS, then peak to -0.1 dBFS)" };
         var bitrate = new Option<int>("--bitrate") { Description = "MP3 bitrate in kbit/s", DefaultValueFactory = _ => 192 };
         var floatWav = new Option<bool>("--float") { Description = "Write 32-bit float WAV instead of 16-bit PCM" };
+        var format = new Option<string>("--format") { Description = "Folder input: the audio format written (wav or mp3; a file output takes its extension's)", DefaultValueFactory = _ => "wav" };
         var parameters = new SpectrogramOptions();
-        var command = new Command("image-to-audio", "Convert a spectrogram image back into audio") { input, output, seed, raw, bitrate, floatWav };
+        var command = new Command("image-to-audio", "Convert a spectrogram image back into audio; a folder input converts every PNG in it") { input, output, seed, raw, bitrate, floatWav, format };
         parameters.AddTo(command, includeIterations: true);
-        command.SetAction((result, cancellationToken) => context.RunAsync(() =>
+        command.SetAction((result, cancellationToken) => context.RunAsync(async () =>
         {
             string inputPath = result.GetRequiredValue(input);
             string outputPath = result.GetRequiredValue(output);
+            if (Directory.Exists(inputPath))
+            {
+                if (parameters.AnyFieldGiven(result))
+                {
+                    throw new UsageException("with a folder input only --preset and --iterations of the spectrogram parameters apply (each image's EXIF gives the rest)");
+                }
+
+                List<(string Key, object Value)> invert = [("use", "invert"), ("levelling", result.GetValue(raw) ? "raw" : "riffusion")];
+                if (result.GetValue(parameters.Iterations) is { } iterations)
+                {
+                    invert.Add(("iterations", iterations));
+                }
+
+                IReadOnlyList<(string Key, object Value)>[] steps =
+                [
+                    [("use", "decode-image"), ("preset", result.GetValue(parameters.Preset) ?? "riffusion")],
+                    [("use", "image-to-mel")],
+                    invert,
+                    [("use", "write-audio"), ("format", result.GetValue(format) ?? "wav"), ("bitrate", result.GetValue(bitrate)), ("float", result.GetValue(floatWav)), ("name", "{source_dir}_{stem}")],
+                ];
+                return await FolderConversion.RunAsync(context, "image-to-audio", inputPath, outputPath, ["**/*.{png,PNG}"], steps, result.GetValue(seed), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (result.GetResult(format) is { Implicit: false })
+            {
+                throw new UsageException("--format applies to a folder input; a file output's format comes from its extension");
+            }
+
             var writeOptions = new AudioWriteOptions
             {
                 Mp3BitrateKbps = result.GetValue(bitrate),
@@ -63,6 +92,7 @@ internal static class ImageToAudioCommand
 
             AudioEncoder.Write(outputPath, audio, writeOptions);
             context.Out.WriteLine($"{outputPath}: {audio.DurationSeconds:0.000} s, {audio.ChannelCount} ch, {audio.SampleRate} Hz");
+            return ExitCodes.Success;
         }));
         return command;
     }
