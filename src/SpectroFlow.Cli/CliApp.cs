@@ -48,7 +48,7 @@ internal static class CliApp
         {
             foreach (System.CommandLine.Parsing.ParseError parseError in parsed.Errors)
             {
-                error.WriteLine($"error: {parseError.Message}");
+                error.WriteLine($"error: {ParseErrorText.Describe(parseError)}");
             }
 
             error.WriteLine("Run 'spectroflow --help' (or 'spectroflow COMMAND --help') for usage.");

@@ -33,11 +33,12 @@ public static class ImageConversions
     /// e.g. <c>NUM_FREQUENCIES      =             512</c>. Empty when the file has no (readable) eXIf chunk or no
     /// Riffusion tags; other tags are skipped (Riffusion would fail on them).
     /// </summary>
-    /// <exception cref="InvalidImageException">The file is missing or unreadable.</exception>
+    /// <exception cref="InvalidImageException">The file is missing, unreadable or not a PNG.</exception>
     public static IReadOnlyList<string> FormatExif(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using FileStream stream = ImageLoader.Open(path);
+        ImageLoader.EnsurePng(stream, path);
         byte[]? payload = ImageLoader.ReadExif(stream, path);
         RiffusionExif? exif = payload is null ? null : RiffusionExif.Parse(payload);
         return exif is null ? [] : exif.FormatLines();

@@ -62,7 +62,7 @@ public sealed class BadInputTests : IDisposable
     {
         CliResult result = await CliRunner.RunAsync("image-to-audio", Fixtures.RiffusionMonoPng, Path.Combine(_directory, "out.flac"));
 
-        result.ExitCode.Should().Be(1);
+        result.ExitCode.Should().Be(2);
         result.ErrorLines.Should().ContainSingle().Which.Should().Contain("out.flac").And.Contain(".wav");
     }
 

@@ -97,6 +97,7 @@ public sealed class DecodeSlicesRecipeTests : IDisposable
                 use: encode-image
               - id: png
                 use: write-image
+                name: "{stem}"   # the single-file command's clip names
             outputs:
               root: out
             """);

@@ -44,6 +44,7 @@ public sealed class ProgressTests : IDisposable
     [Fact]
     public void Describe_InputAndStep()
     {
+        Directory.CreateDirectory(Path.Combine(_directory, "in"));
         RunPlan plan = new RecipeLoader(BlockCatalog.Create()).LoadText(
             "inputs:\n  - id: songs\n    folder: in\nsteps:\n  - id: decode\n    use: decode\n", "r.yaml", _directory);
         var input = new StepCounts(Received: 10, Succeeded: 10, Failed: 0, Cancelled: 0, Produced: 10, Listed: 20, Expected: 100, Finished: 5);
@@ -99,10 +100,37 @@ public sealed class ProgressTests : IDisposable
         output.Should().Contain("━", "progress bars are drawn")
             .And.Contain("songs: 3/3 done, 0 skipped, 3/3 listed")
             .And.Contain("png: 6 done, 0 failed")
-            .And.Contain("6 outputs, 0 items skipped");
+            .And.Contain("6 files written, 0 items skipped");
         string[] lines = output.Split('\n');
         lines.Should().Contain(l => l.Contains("info: folder", StringComparison.Ordinal));
         lines.Should().NotContain(l => l.Contains("info:", StringComparison.Ordinal) && l.Contains('━'), "log lines are printed above the bars, not through them");
         Directory.GetFiles(Path.Combine(_directory, "out"), "*.png", SearchOption.AllDirectories).Should().HaveCount(6);
+    }
+
+    [Fact]
+    public async Task LiveProgress_InATerminal_PrintsEachItemErrorOnce()
+    {
+        string input = Path.Combine(_directory, "in");
+        Directory.CreateDirectory(input);
+        File.WriteAllBytes(Path.Combine(input, "broken.wav"), []);
+        string recipe = Path.Combine(_directory, "r.yaml");
+        await File.WriteAllTextAsync(recipe, "inputs:\n  - id: songs\n    folder: in\nsteps:\n  - id: clips\n    use: decode-slices\n  - id: mel\n    use: mel\n  - id: image\n    use: encode-image\n  - id: png\n    use: write-image\noutputs:\n  root: out\n");
+        string cli = Path.Combine(AppContext.BaseDirectory, "spectroflow");
+        var info = new ProcessStartInfo("script", ["-qefc", $"'{cli}' run '{recipe}'", "/dev/null"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["TERM"] = "xterm-256color";
+        info.Environment["COLUMNS"] = "80";
+        using Process process = Process.Start(info)!;
+        string output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        process.ExitCode.Should().Be(1, output);
+        output.Split('\n').Where(l => l.Contains("broken.wav", StringComparison.Ordinal)).Should().ContainSingle(output)
+            .Which.Should().StartWith("clips: #0 broken.wav: ");
+        output.Should().Contain("0 files written, 0 items skipped (already done), 1 error in").And.NotContain("1 files");
     }
 }

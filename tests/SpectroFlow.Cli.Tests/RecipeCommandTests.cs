@@ -48,6 +48,13 @@ internal sealed class CopyBlock(CopyOptions options) : IBlock<SourceFile, Writte
     }
 }
 
+/// <summary>The length of each file; writes nothing.</summary>
+internal sealed class LengthBlock : IBlock<SourceFile, long>
+{
+    public ValueTask<long> ProcessAsync(SourceFile input, BlockContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new FileInfo(input.FullPath).Length);
+}
+
 public sealed class RecipeCommandTests : IDisposable
 {
     private const string Recipe = """
@@ -98,7 +105,7 @@ public sealed class RecipeCommandTests : IDisposable
     {
         CliResult first = await RunAsync("run", RecipePath);
         first.ExitCode.Should().Be(0, first.Error);
-        first.Output.Should().Contain("copy: 6 done, 0 failed, 0 cancelled").And.Contain("0 items skipped");
+        first.Output.Should().Contain("copy: 6 done, 0 failed, 0 cancelled").And.Contain("6 files written, 0 items skipped (already done), 0 errors in");
         File.Exists(Path.Combine(_root, "out", "manifest.jsonl")).Should().BeTrue();
         File.Exists(Path.Combine(_root, "out", "run.log.jsonl")).Should().BeTrue();
 
@@ -120,6 +127,8 @@ public sealed class RecipeCommandTests : IDisposable
         result.ExitCode.Should().Be(1);
         result.Output.Should().Contain("copy: 5 done, 1 failed, 0 cancelled");
         result.Output.Split('\n').Should().Contain(l => l.TrimEnd() == "copy: #3 s3.txt: cannot copy a cursed file");
+        (result.Output + result.Error).Split('\n').Count(l => l.Contains("cursed", StringComparison.Ordinal)).Should().Be(1, "each error is printed once, in the summary");
+        result.Output.Should().Contain("5 files written, 0 items skipped (already done), 1 error in");
     }
 
     [Fact]
@@ -183,6 +192,23 @@ public sealed class RecipeCommandTests : IDisposable
         (await RunAsync("run", RecipePath, "--shard", shard)).ExitCode.Should().Be(2);
 
     [Fact]
+    public async Task Run_ShardCountWithoutAnIndex_IsAUsageErrorAndRunsNothing()
+    {
+        if (Environment.GetEnvironmentVariable("JOB_COMPLETION_INDEX") is not null || Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID") is not null)
+        {
+            return; // an index in this environment is exactly the case that works
+        }
+
+        CliResult result = await RunAsync("run", RecipePath, "--shard-count", "2");
+        CliResult both = await RunAsync("run", RecipePath, "--shard", "0/2", "--shard-count", "2");
+
+        result.ExitCode.Should().Be(2);
+        result.Error.Trim().Should().Be("error: --shard-count 2 needs the shard index from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, and neither is set; use --shard i/2 to choose one");
+        both.ExitCode.Should().Be(2);
+        Directory.Exists(Path.Combine(_root, "out")).Should().BeFalse();
+    }
+
+    [Fact]
     public async Task Run_DryRun_PrintsCountsPerInput_AndWritesNothing()
     {
         CliResult fresh = await RunAsync("run", RecipePath, "--dry-run");
@@ -206,20 +232,27 @@ public sealed class RecipeCommandTests : IDisposable
         changed.ExitCode.Should().Be(0, changed.Error);
         changed.Output.Should().Contain("input songs: 5 items, 5 in shard all, 4 up to date (skipped), 1 to run")
             .And.Contain("would run: s2.txt" + Environment.NewLine)
-            .And.Contain("manifest: 1 entries of items no longer in the inputs (a run drops them and --prune deletes their files)");
+            .And.Contain("manifest: 1 entry of items no longer in the inputs (a run drops them and --prune deletes their files)");
         (await RunAsync("run", RecipePath, "--dry-run", "--no-resume")).Output.Should().Contain("0 up to date (skipped), 5 to run");
         OutputFolderState().Should().Equal(before, "a dry run writes no output, manifest or log");
     }
 
     [Fact]
-    public async Task Run_DryRun_MissingInputFolder_Exits1()
+    public async Task MissingInputFolder_ValidateAndRunFailAtTheFolderOption_Exit2()
     {
         Directory.Delete(Path.Combine(_root, "in"), recursive: true);
+        string expected = $"{RecipePath}:6:13: option 'folder' of step 'songs' names a folder that does not exist: {Path.Combine(_root, "in")}";
 
-        CliResult result = await RunAsync("run", RecipePath, "--dry-run");
+        CliResult validate = await RunAsync("validate", RecipePath);
+        CliResult dryRun = await RunAsync("run", RecipePath, "--dry-run");
+        CliResult run = await RunAsync("run", RecipePath);
 
-        result.ExitCode.Should().Be(1);
-        result.Output.Should().Contain("input songs: cannot list:").And.Contain("input folder not found");
+        validate.ExitCode.Should().Be(2);
+        validate.Output.Trim().Should().Be(expected);
+        dryRun.ExitCode.Should().Be(2);
+        run.ExitCode.Should().Be(2);
+        run.Error.Trim().Should().Be(expected);
+        run.Error.Should().NotContain("Exception").And.NotContain("null");
     }
 
     [Fact]
@@ -253,7 +286,7 @@ public sealed class RecipeCommandTests : IDisposable
         CliResult pruned = await RunAsync("run", RecipePath, "--prune");
 
         pruned.ExitCode.Should().Be(0, pruned.Error);
-        pruned.Output.Should().Contain("5 items skipped").And.Contain("1 entries of removed items dropped, 1 files pruned");
+        pruned.Output.Should().Contain("5 items skipped").And.Contain("1 entry of removed items dropped, 1 file pruned");
         Directory.GetFiles(Path.Combine(_root, "out"), "*.out").Select(Path.GetFileName).Order(StringComparer.Ordinal)
             .Should().Equal("s0.txt.out", "s1.txt.out", "s2.txt.out", "s3.txt.out", "s4.txt.out");
         File.Exists(Path.Combine(_root, "out", "mine.txt")).Should().BeTrue();
@@ -283,8 +316,29 @@ public sealed class RecipeCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Validate_ValidRecipe_Exits0() =>
-        (await RunAsync("validate", RecipePath)).ExitCode.Should().Be(0);
+    public async Task Validate_ValidRecipe_Exits0()
+    {
+        CliResult result = await RunAsync("validate", RecipePath);
+
+        result.ExitCode.Should().Be(0);
+        result.Output.Trim().Should().Be($"{RecipePath}: valid (2 steps)");
+        result.Error.Should().BeEmpty("a recipe with a writer has nothing to warn about");
+    }
+
+    [Fact]
+    public async Task NoWriter_ValidateAndRunWarn_AndTheSummaryCountsNoFiles()
+    {
+        File.WriteAllText(RecipePath, "inputs:\n  - id: songs\n    folder: in\n    glob: [\"*.txt\"]\nsteps:\n  - id: len\n    use: length\noutputs:\n  root: out\n");
+
+        CliResult validate = await RunAsync("validate", RecipePath);
+        CliResult run = await RunAsync("run", RecipePath);
+
+        validate.ExitCode.Should().Be(0, "a warning is not an error");
+        validate.Error.Trim().Should().Be($"warning: {RecipePath}: no step writes files, so a run writes only its manifest and log (add a writer such as write-image or write-audio)");
+        run.ExitCode.Should().Be(0, run.Error);
+        run.Error.Should().Contain("warn: " + RecipePath + ": no step writes files");
+        run.Output.Should().Contain("len: 6 done").And.Contain("0 files written, 0 items skipped");
+    }
 
     [Fact]
     public async Task Run_InvalidRecipe_Exits2() =>
@@ -392,7 +446,9 @@ public sealed class RecipeCommandTests : IDisposable
     private static BlockRegistry CreateRegistry()
     {
         BlockRegistry registry = new BlockRegistry().AddEngineBlocks();
-        registry.Add("copy", (CopyOptions o, BlockServices _) => new CopyBlock(o), "Copies files.");
+        registry
+            .Add("copy", (CopyOptions o, BlockServices _) => new CopyBlock(o), "Copies files.")
+            .Add("length", (NoOptions _, BlockServices _) => new LengthBlock(), "File lengths (writes nothing).");
         return registry;
     }
 

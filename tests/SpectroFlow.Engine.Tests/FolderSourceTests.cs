@@ -107,18 +107,40 @@ public sealed class FolderSourceTests : IDisposable
     }
 
     [Fact]
-    public async Task RunAsync_MissingFolder_IsAnErrorRecord()
+    public void LoadText_MissingFolder_IsAnErrorAtTheFolderOption()
     {
+        Action load = () => new RecipeLoader(ToyRegistry.Create()).LoadText("inputs:\n  - id: songs\n    folder: nowhere\nsteps:\n  - id: t\n    use: file-text\n", "r.yaml", _root);
+
+        load.Should().Throw<Core.Errors.RecipeException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
+            $"r.yaml:3:13: option 'folder' of step 'songs' names a folder that does not exist: {Path.Combine(_root, "nowhere")}");
+    }
+
+    [Fact]
+    public void LoadText_FolderIsAFile_IsAnErrorAtTheFolderOption()
+    {
+        File.WriteAllText(Path.Combine(_root, "file.txt"), "x");
+
+        Action load = () => new RecipeLoader(ToyRegistry.Create()).LoadText("inputs:\n  - id: songs\n    folder: file.txt\nsteps:\n  - id: t\n    use: file-text\n", "r.yaml", _root);
+
+        load.Should().Throw<Core.Errors.RecipeException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
+            $"r.yaml:3:13: option 'folder' of step 'songs' names a file, not a folder: {Path.Combine(_root, "file.txt")}");
+    }
+
+    [Fact]
+    public async Task RunAsync_FolderRemovedAfterLoading_IsAnErrorRecordWithoutTypeNames()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "gone"));
         RunPlan plan = new RecipeLoader(ToyRegistry.Create()).LoadText("""
             inputs:
               - id: songs
-                folder: nowhere
+                folder: gone
             steps: []
             """, "r.yaml", _root);
+        Directory.Delete(Path.Combine(_root, "gone"));
 
         RunReport report = await new RecipeRunner().RunAsync(plan);
 
-        report.Errors.Should().ContainSingle().Which.ToString().Should().Be($"songs: DirectoryNotFoundException: input folder not found: {Path.Combine(_root, "nowhere")}");
+        report.Errors.Should().ContainSingle().Which.ToString().Should().Be($"songs: input folder not found: {Path.Combine(_root, "gone")}");
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);

@@ -79,7 +79,8 @@ public sealed class MultipleInputsTests : IDisposable
         string loser = error.Key!;
         string owner = loser == "a/x.txt" ? "b/x.txt" : "a/x.txt";
         loser.Should().BeOneOf("a/x.txt", "b/x.txt");
-        error.Reason.Should().Match($"*{loser}*output 'x.out' was already written for item '{owner}'*").And.NotContain("\n");
+        error.Reason.Should().StartWith($"output 'x.out' was already written for item '{owner}'").And.NotContain("\n");
+        error.ToString().Should().StartWith($"copy: {error.Item}: output").And.Contain(loser, Exactly.Once(), "the item is named once");
         string ownerText = owner == "a/x.txt" ? "FROM A" : "FROM B";
         File.ReadAllText(Path.Combine(OutputRoot, "x.out")).Should().Be(ownerText);
 
@@ -110,6 +111,19 @@ public sealed class MultipleInputsTests : IDisposable
     }
 
     [Fact]
+    public async Task DefaultName_SameStemDifferentExtensions_BothWritten()
+    {
+        File.WriteAllText(Path.Combine(_root, "a", "song.mp3"), "mp3");
+        File.WriteAllText(Path.Combine(_root, "a", "song.ogg"), "ogg");
+
+        RunReport report = await new RecipeRunner().RunAsync(Load(null, twoInputs: false), new RunOptions { Manifest = true, ToolVersion = "test" });
+
+        report.Succeeded.Should().BeTrue(string.Join("; ", report.Errors));
+        File.ReadAllText(Path.Combine(OutputRoot, "song.mp3.out")).Should().Be("MP3");
+        File.ReadAllText(Path.Combine(OutputRoot, "song.ogg.out")).Should().Be("OGG");
+    }
+
+    [Fact]
     public void TwoInputs_IdWithSlash_IsRejected()
     {
         Action load = () => Load("{stem}", twoInputs: true, secondId: "b/c");
@@ -117,7 +131,7 @@ public sealed class MultipleInputsTests : IDisposable
         load.Should().Throw<RecipeException>().WithMessage("*input id 'b/c' must not contain '/'*");
     }
 
-    private RunPlan Load(string name, bool twoInputs, string secondId = "b")
+    private RunPlan Load(string? name, bool twoInputs, string secondId = "b")
     {
         BlockRegistry registry = new BlockRegistry().AddEngineBlocks();
         registry.Add("named-copy", (NamedCopyOptions o, BlockServices _) => new NamedCopyBlock(o), "Copies a file under a templated name.");
@@ -132,8 +146,7 @@ public sealed class MultipleInputsTests : IDisposable
             steps:
               - id: copy
                 use: named-copy
-                from: {from}
-                name: "{name}"
+                from: {from}{(name is null ? string.Empty : $"\n    name: \"{name}\"")}
             outputs:
               root: out
               keep: [copy]

@@ -316,6 +316,7 @@ public sealed class RecipeIncludeTests : IDisposable
     public void RecipeHash_IsTheSameWhenTheWholeProjectMoves()
     {
         Write("common/data-input.yaml", "inputs:\n  - id: files\n    folder: ../data\n");
+        Directory.CreateDirectory(Path.Combine(_root, "data"));
         const string recipe = "include: common/data-input.yaml\nsteps:\n  - id: text\n    use: file-text\n";
         string here = RunManifest.RecipeHash(Load(recipe));
 

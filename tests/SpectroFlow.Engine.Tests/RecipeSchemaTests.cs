@@ -17,17 +17,34 @@ public sealed class RecipeSchemaTests
         steps.EnumerateArray().Select(s => s.GetProperty("title").GetString()).Should().Contain(["add", "to-text", "split", "pair", "write"]).And.NotContain("count");
         JsonElement add = steps.EnumerateArray().Single(s => s.GetProperty("title").GetString() == "add");
         add.GetProperty("properties").GetProperty("use").GetProperty("const").GetString().Should().Be("add");
-        JsonElement amount = add.GetProperty("properties").GetProperty("amount");
+        JsonElement amount = add.GetProperty("properties").GetProperty("amount").GetProperty("anyOf")[0];
         amount.GetProperty("type").GetString().Should().Be("integer");
         amount.GetProperty("minimum").GetDouble().Should().Be(-1000);
         amount.GetProperty("maximum").GetDouble().Should().Be(1000);
-        add.GetProperty("properties").GetProperty("mode").GetProperty("enum").EnumerateArray().Select(e => e.GetString())
+        add.GetProperty("properties").GetProperty("mode").GetProperty("anyOf")[0].GetProperty("enum").EnumerateArray().Select(e => e.GetString())
             .Should().Equal("add", "multiply-then-add");
         add.GetProperty("additionalProperties").GetBoolean().Should().BeFalse();
         JsonElement write = steps.EnumerateArray().Single(s => s.GetProperty("title").GetString() == "write");
         write.GetProperty("required").EnumerateArray().Select(e => e.GetString()).Should().Equal("id", "use", "path");
         JsonElement inputs = root.GetProperty("properties").GetProperty("inputs").GetProperty("items").GetProperty("oneOf");
         inputs.EnumerateArray().Select(s => s.GetProperty("title").GetString()).Should().Equal("count", "folder");
+    }
+
+    [Theory]
+    [InlineData("amount")]
+    [InlineData("scale")]
+    [InlineData("mode")]
+    [InlineData("slow")]
+    [InlineData("parallelism")]
+    public void Generate_ScalarOption_AlsoAcceptsTheInterpolatedForm(string option)
+    {
+        using JsonDocument document = JsonDocument.Parse(RecipeSchema.Generate(ToyRegistry.Create()));
+
+        JsonElement add = document.RootElement.GetProperty("properties").GetProperty("steps").GetProperty("items").GetProperty("oneOf")
+            .EnumerateArray().Single(s => s.GetProperty("title").GetString() == "add");
+        JsonElement interpolated = add.GetProperty("properties").GetProperty(option).GetProperty("anyOf")[1];
+        interpolated.GetProperty("type").GetString().Should().Be("string");
+        interpolated.GetProperty("pattern").GetString().Should().Be(@"\$\{");
     }
 
     [Fact]

@@ -18,6 +18,36 @@ public sealed class YamlHardeningTests
     }
 
     [Fact]
+    public void LoadText_MergeKey_IsRejectedAtItsLineAndColumn()
+    {
+        const string recipe = """
+            inputs:
+              - id: numbers
+                use: count
+            steps:
+              - &plus
+                id: plus
+                use: add
+                amount: 2
+              - <<: *plus
+                id: plus2
+            """;
+
+        Action load = () => RecipeValidationTests.Load(recipe);
+
+        load.Should().Throw<RecipeException>().Which.Errors.Single().ToString()
+            .Should().Be("r.yaml:9:5: YAML merge keys ('<<') are not supported: write the keys out, or share parts with include:");
+    }
+
+    [Fact]
+    public void LoadText_QuotedMergeKeyText_IsAnOrdinaryKey()
+    {
+        Action load = () => RecipeValidationTests.Load("inputs:\n  - id: n\n    use: count\nsteps:\n  - id: a\n    use: add\n    '<<': 1\n");
+
+        load.Should().Throw<RecipeException>().Which.Errors.Single().Message.Should().StartWith("unknown option '<<'");
+    }
+
+    [Fact]
     public void LoadText_DeepBlockNesting_IsRejected()
     {
         var text = new StringBuilder();

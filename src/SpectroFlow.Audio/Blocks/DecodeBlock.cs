@@ -9,6 +9,7 @@ using SpectroFlow.Core.Items;
 namespace SpectroFlow.Audio.Blocks;
 
 /// <summary>Options of <see cref="DecodeBlock"/>.</summary>
+[ProducesMetadata(WorkItem.Keys.SourcePath, DecodeBlock.SampleRateKey, DecodeBlock.ChannelsKey, WorkItem.Keys.DurationSeconds)]
 public sealed class DecodeOptions : IBlockOptions
 {
     /// <summary>The default <see cref="MaxMinutes"/>: half an hour (about 635 MB of stereo 44.1 kHz floats).</summary>

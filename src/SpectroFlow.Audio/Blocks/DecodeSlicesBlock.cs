@@ -7,6 +7,7 @@ using SpectroFlow.Core.Items;
 namespace SpectroFlow.Audio.Blocks;
 
 /// <summary>Options of <see cref="DecodeSlicesBlock"/>: <c>clip_ms</c> and <c>last</c>, exactly as for <c>slice</c>.</summary>
+[ProducesMetadata(WorkItem.Keys.SourcePath, DecodeBlock.SampleRateKey, DecodeBlock.ChannelsKey, WorkItem.Keys.ClipIndex, SliceBlock.StartMsKey, SliceBlock.EndMsKey, WorkItem.Keys.StartSeconds, WorkItem.Keys.DurationSeconds)]
 public sealed class DecodeSlicesOptions : SliceOptions
 {
 }

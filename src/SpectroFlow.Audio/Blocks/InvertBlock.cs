@@ -17,6 +17,7 @@ public enum Levelling
 }
 
 /// <summary>Options of <see cref="InvertBlock"/>.</summary>
+[ProducesMetadata(DecodeBlock.SampleRateKey, DecodeBlock.ChannelsKey, WorkItem.Keys.DurationSeconds)]
 public sealed class InvertOptions : IBlockOptions, IDeclaresFormat
 {
     /// <summary>Griffin-Lim iterations; null uses the spectrogram parameters' value.</summary>

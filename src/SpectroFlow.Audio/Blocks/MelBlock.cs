@@ -17,6 +17,7 @@ public enum SpectrogramPreset
 }
 
 /// <summary>Options of <see cref="MelBlock"/>: a preset and optional overrides of each parameter.</summary>
+[ProducesMetadata]
 public sealed class MelOptions : IBlockOptions, IDeclaresFormat
 {
     /// <summary>Base parameters.</summary>

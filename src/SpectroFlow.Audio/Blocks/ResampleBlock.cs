@@ -20,6 +20,7 @@ public enum ChannelLayout
 }
 
 /// <summary>Options of <see cref="ResampleBlock"/>.</summary>
+[ProducesMetadata(DecodeBlock.SampleRateKey, DecodeBlock.ChannelsKey)]
 public sealed class ResampleOptions : IBlockOptions, IDeclaresFormat
 {
     /// <summary>Target sample rate in Hz.</summary>

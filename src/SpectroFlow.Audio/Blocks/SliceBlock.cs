@@ -9,6 +9,7 @@ using SpectroFlow.Core.Items;
 namespace SpectroFlow.Audio.Blocks;
 
 /// <summary>Options of <see cref="SliceBlock"/> (and, through <see cref="DecodeSlicesOptions"/>, of <c>decode-slices</c>).</summary>
+[ProducesMetadata(WorkItem.Keys.ClipIndex, SliceBlock.StartMsKey, SliceBlock.EndMsKey, WorkItem.Keys.StartSeconds, WorkItem.Keys.DurationSeconds)]
 public class SliceOptions : IBlockOptions
 {
     /// <summary>Clip duration in milliseconds (5119 ms = 512 image columns at 44.1 kHz).</summary>

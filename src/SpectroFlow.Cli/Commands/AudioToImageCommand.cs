@@ -23,10 +23,12 @@ internal static class AudioToImageCommand
         };
         last.AcceptOnlyFromAmong("pad", "drop");
         var nativeRate = new Option<bool>("--native-rate") { Description = "Keep the file's sample rate (recorded in EXIF) instead of resampling" };
+        var start = new Option<double?>("--start") { Description = "Start of the segment to convert, in seconds (one file)" };
+        var duration = new Option<double?>("--duration") { Description = "Length of the segment to convert, in seconds (default: to the end; one file)" };
         var parameters = new SpectrogramOptions();
-        var command = new Command("audio-to-image", "Convert audio into Riffusion-format spectrogram image(s)") { input, output, clipMs, last, nativeRate };
+        var command = new Command("audio-to-image", "Convert audio into Riffusion-format spectrogram image(s); a folder input converts every audio file in it") { input, output, clipMs, last, nativeRate, start, duration };
         parameters.AddTo(command, includeIterations: false);
-        command.SetAction((result, cancellationToken) => context.RunAsync(() =>
+        command.SetAction((result, cancellationToken) => context.RunAsync(async () =>
         {
             SpectrogramParams p = parameters.Apply(result, parameters.PresetParams(result));
             string inputPath = result.GetRequiredValue(input);
@@ -37,21 +39,46 @@ internal static class AudioToImageCommand
                 throw new UsageException($"--clip-ms {clip} is outside 1..3600000");
             }
 
+            if (clip is null && result.GetResult(last) is { Implicit: false })
+            {
+                throw new UsageException("--last applies only with --clip-ms (it says what to do with the last partial clip)");
+            }
+
+            double? startSeconds = result.GetValue(start);
+            double? durationSeconds = result.GetValue(duration);
+            if (startSeconds is < 0 || durationSeconds is <= 0)
+            {
+                throw new UsageException(startSeconds is < 0 ? "--start must be 0 or more seconds" : "--duration must be more than 0 seconds");
+            }
+
+            if (Directory.Exists(inputPath))
+            {
+                if (startSeconds is not null || durationSeconds is not null || result.GetValue(nativeRate))
+                {
+                    throw new UsageException("--start, --duration and --native-rate apply to one file; the input is a folder");
+                }
+
+                return await FolderConversion.RunAsync(context, "audio-to-image", inputPath, outputPath, s_audioGlobs, FolderSteps(result, parameters, clip, result.GetValue(last)), 0, cancellationToken).ConfigureAwait(false);
+            }
+
             bool keepRate = result.GetValue(nativeRate) && p.Scale == IntensityScale.PerImageMax;
+            bool segment = startSeconds is not null || durationSeconds is not null;
             if (clip is null)
             {
-                AudioClip audio = AudioDecoder.Decode(inputPath);
+                OutputTarget.File(outputPath, ".png", "give a file name ending in .png, or --clip-ms to write clips into a folder");
+                AudioClip audio = segment ? ReadSegment(inputPath, startSeconds, durationSeconds).ReadAll() : AudioDecoder.Decode(inputPath);
                 p = keepRate ? WithSampleRate(p, audio.SampleRate, inputPath) : p;
                 SpectrogramImage image = ToImage(audio.WithName(inputPath), p, cancellationToken);
                 SpectrogramPng.Write(outputPath, image);
                 context.Out.WriteLine($"{outputPath}: {image.Width}x{image.Height}");
-                return;
+                return ExitCodes.Success;
             }
 
             // Clips are cut while the file streams, so a long file never sits in memory whole.
-            using AudioStreamReader reader = AudioDecoder.Open(inputPath);
+            using AudioStreamReader reader = segment ? ReadSegment(inputPath, startSeconds, durationSeconds) : AudioDecoder.Open(inputPath);
             p = keepRate ? WithSampleRate(p, reader.SampleRate, inputPath) : p;
             LastClipPolicy policy = result.GetValue(last) == "drop" ? LastClipPolicy.Drop : LastClipPolicy.Pad;
+            OutputTarget.Folder(outputPath);
             Directory.CreateDirectory(outputPath);
             int written = 0;
             foreach (AudioClip piece in ClipSlicer.Slice(reader, clip.Value, policy, Path.GetFileNameWithoutExtension(inputPath)))
@@ -61,9 +88,31 @@ internal static class AudioToImageCommand
                 written++;
             }
 
-            context.Out.WriteLine($"{outputPath}: {written} image(s)");
+            context.Out.WriteLine($"{outputPath}: {Words.Count(written, "image")}");
+            return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>Audio files a folder input converts (WAV, MP3, Ogg in process; the others through ffmpeg).</summary>
+    private static readonly string[] s_audioGlobs = ["**/*.{wav,mp3,ogg,flac,opus,m4a,aac,aif,aiff,wma,WAV,MP3,OGG,FLAC,OPUS,M4A,AAC,AIF,AIFF,WMA}"];
+
+    private static SegmentReader ReadSegment(string inputPath, double? startSeconds, double? durationSeconds) =>
+        new(AudioDecoder.Open(inputPath), startSeconds ?? 0, durationSeconds);
+
+    /// <summary>The recipe steps of a folder input: decode (or decode-slices), mel with the given parameters, encode, write.</summary>
+    private static List<IReadOnlyList<(string Key, object Value)>> FolderSteps(ParseResult result, SpectrogramOptions parameters, int? clip, string? last)
+    {
+        List<(string Key, object Value)> decode = clip is { } ms
+            ? [("use", "decode-slices"), ("clip_ms", ms), ("last", last ?? "pad")]
+            : [("use", "decode")];
+        return
+        [
+            decode,
+            [("use", "mel"), .. parameters.MelOptions(result)],
+            [("use", "encode-image")],
+            [("use", "write-image"), ("name", "{source_dir}_{file}")],
+        ];
     }
 
     /// <summary>The image of <paramref name="audio"/>, resampled and mixed to the parameters first (as the mel block does).</summary>

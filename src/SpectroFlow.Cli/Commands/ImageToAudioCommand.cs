@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SpectroFlow.Audio.Codecs;
 using SpectroFlow.Audio.Dsp;
+using SpectroFlow.Core.Errors;
 using SpectroFlow.Core.Items;
 using SpectroFlow.Core.Spectrograms;
 using SpectroFlow.Imaging;
@@ -12,25 +13,64 @@ internal static class ImageToAudioCommand
 {
     public static Command Create(CliContext context)
     {
-        var input = new Argument<string>("input") { Description = "Spectrogram image (PNG/JPEG; parameters from its EXIF, else the preset)" };
+        var input = new Argument<string>("input") { Description = "Spectrogram PNG (parameters from its EXIF, else the preset)" };
         var output = new Argument<string>("output") { Description = "Output audio: .wav or .mp3" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of Griffin-Lim's random initial phases", DefaultValueFactory = _ => 0 };
         var raw = new Option<bool>("--raw") { Description = "No output levelling (Riffusion normalises peak, RMS to -12 dBFS, then peak to -0.1 dBFS)" };
         var bitrate = new Option<int>("--bitrate") { Description = "MP3 bitrate in kbit/s", DefaultValueFactory = _ => 192 };
         var floatWav = new Option<bool>("--float") { Description = "Write 32-bit float WAV instead of 16-bit PCM" };
+        var format = new Option<string>("--format") { Description = "Folder input: the audio format written (wav or mp3; a file output takes its extension's)", DefaultValueFactory = _ => "wav" };
         var parameters = new SpectrogramOptions();
-        var command = new Command("image-to-audio", "Convert a spectrogram image back into audio") { input, output, seed, raw, bitrate, floatWav };
+        var command = new Command("image-to-audio", "Convert a spectrogram image back into audio; a folder input converts every PNG in it") { input, output, seed, raw, bitrate, floatWav, format };
         parameters.AddTo(command, includeIterations: true);
-        command.SetAction((result, cancellationToken) => context.RunAsync(() =>
+        command.SetAction((result, cancellationToken) => context.RunAsync(async () =>
         {
             string inputPath = result.GetRequiredValue(input);
             string outputPath = result.GetRequiredValue(output);
+            if (Directory.Exists(inputPath))
+            {
+                if (parameters.AnyFieldGiven(result))
+                {
+                    throw new UsageException("with a folder input only --preset and --iterations of the spectrogram parameters apply (each image's EXIF gives the rest)");
+                }
+
+                List<(string Key, object Value)> invert = [("use", "invert"), ("levelling", result.GetValue(raw) ? "raw" : "riffusion")];
+                if (result.GetValue(parameters.Iterations) is { } iterations)
+                {
+                    invert.Add(("iterations", iterations));
+                }
+
+                IReadOnlyList<(string Key, object Value)>[] steps =
+                [
+                    [("use", "decode-image"), ("preset", result.GetValue(parameters.Preset) ?? "riffusion")],
+                    [("use", "image-to-mel")],
+                    invert,
+                    [("use", "write-audio"), ("format", result.GetValue(format) ?? "wav"), ("bitrate", result.GetValue(bitrate)), ("float", result.GetValue(floatWav)), ("name", "{source_dir}_{stem}")],
+                ];
+                return await FolderConversion.RunAsync(context, "image-to-audio", inputPath, outputPath, ["**/*.{png,PNG}"], steps, result.GetValue(seed), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (result.GetResult(format) is { Implicit: false })
+            {
+                throw new UsageException("--format applies to a folder input; a file output's format comes from its extension");
+            }
+
             var writeOptions = new AudioWriteOptions
             {
                 Mp3BitrateKbps = result.GetValue(bitrate),
                 WavFormat = result.GetValue(floatWav) ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16,
             };
-            AudioEncoder.EnsureWritable(outputPath, writeOptions);
+            OutputTarget.File(outputPath, null, "give a file name ending in .wav or .mp3");
+            try
+            {
+                AudioEncoder.EnsureWritable(outputPath, writeOptions);
+            }
+            catch (SpectroFlowException e) when (e is not NativeLibraryMissingException)
+            {
+                // An unsupported extension or bitrate is a mistake on the command line, not in the input.
+                throw new UsageException(e.Message, e);
+            }
+
             SpectrogramParams fallback = parameters.Apply(result, parameters.PresetParams(result));
             SpectrogramImage image = SpectrogramPng.Read(inputPath, fallback);
             if (parameters.AnyFieldGiven(result))
@@ -52,6 +92,7 @@ internal static class ImageToAudioCommand
 
             AudioEncoder.Write(outputPath, audio, writeOptions);
             context.Out.WriteLine($"{outputPath}: {audio.DurationSeconds:0.000} s, {audio.ChannelCount} ch, {audio.SampleRate} Hz");
+            return ExitCodes.Success;
         }));
         return command;
     }

@@ -14,7 +14,7 @@ internal static class MergeManifestsCommand
         command.SetAction((result, _) => context.RunAsync(() =>
         {
             int count = RunManifest.Merge(result.GetRequiredValue(output), result.GetRequiredValue(inputs));
-            context.Out.WriteLine($"{result.GetRequiredValue(output)}: {count} items");
+            context.Out.WriteLine($"{result.GetRequiredValue(output)}: {Words.Count(count, "item")}");
         }));
         return command;
     }

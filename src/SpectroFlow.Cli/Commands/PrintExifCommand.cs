@@ -8,7 +8,7 @@ internal static class PrintExifCommand
 {
     public static Command Create(CliContext context)
     {
-        var input = new Argument<string>("input") { Description = "Spectrogram image" };
+        var input = new Argument<string>("input") { Description = "Spectrogram PNG" };
         var command = new Command("print-exif", "Print the spectrogram parameters stored in an image's EXIF") { input };
         command.SetAction((result, _) => context.RunAsync(() =>
         {

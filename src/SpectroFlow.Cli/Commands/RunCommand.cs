@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Reflection;
 using Serilog;
-using Serilog.Filters;
 using Serilog.Formatting.Compact;
 using SpectroFlow.Engine.Recipes;
 using SpectroFlow.Engine.Running;
@@ -17,6 +16,9 @@ namespace SpectroFlow.Cli.Commands;
 internal static class RunCommand
 {
     private const string SummaryProperty = "Summary";
+
+    /// <summary>Marks an item error in the log: the JSON log has each as it happens, the console only in the summary.</summary>
+    private const string ItemErrorProperty = "ItemError";
 
     public static Command Create(CliContext context)
     {
@@ -35,6 +37,14 @@ internal static class RunCommand
             ShardSpec? spec = result.GetValue(shard) is { Length: > 0 } text
                 ? ShardSpec.Parse(text)
                 : ShardSpec.FromEnvironment(Environment.GetEnvironmentVariable, result.GetValue(shardCount));
+            if (result.GetValue(shardCount) is { } count && (result.GetValue(shard) is { Length: > 0 } || spec is null))
+            {
+                // Without an index the count would be silently ignored and this process would run every item.
+                throw new UsageException(spec is null
+                    ? $"--shard-count {count} needs the shard index from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, and neither is set; use --shard i/{count} to choose one"
+                    : "--shard-count is the count for an index from the environment; with --shard i/N the count is N");
+            }
+
             var options = new RunOptions
             {
                 Shard = spec,
@@ -71,7 +81,7 @@ internal static class RunCommand
 
             context.Out.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"input {input.Input}: {input.Items} items, {input.InShard} in shard {shard}, {input.UpToDate} up to date (skipped), {input.ToRun} to run"));
+                $"input {input.Input}: {Words.Count(input.Items, "item")}, {input.InShard} in shard {shard}, {input.UpToDate} up to date (skipped), {input.ToRun} to run"));
             if (input.FirstToRun.Count > 0)
             {
                 string more = input.ToRun > input.FirstToRun.Count ? ", …" : string.Empty;
@@ -83,7 +93,7 @@ internal static class RunCommand
         {
             context.Out.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"manifest: {stale} entries of items no longer in the inputs (a run drops them{(options.Prune ? " and --prune deletes their files" : string.Empty)})"));
+                $"manifest: {Words.Count(stale, "entry", "entries")} of items no longer in the inputs (a run drops them{(options.Prune ? " and --prune deletes their files" : string.Empty)})"));
         }
 
         return preview.Inputs.Any(i => i.Error is not null) ? ExitCodes.Failure : ExitCodes.Success;
@@ -96,11 +106,11 @@ internal static class RunCommand
         string logFile = Path.Combine(plan.OutputRoot, shard is null ? "run.log.jsonl" : $"run.shard-{shard.Index}-of-{shard.Count}.log.jsonl");
         LiveProgress? live = ReferenceEquals(context.Error, Console.Error) && !Console.IsErrorRedirected ? new LiveProgress() : null;
 
-        // The summary is printed on stdout; the console log would say it twice.
+        // The summary (with every item error) is printed on stdout; the console log would say them twice.
         using Serilog.Core.Logger log = new LoggerConfiguration()
             .MinimumLevel.Debug()
             .WriteTo.Logger(console => (live is null ? console.WriteTo.Logger(context.Logger) : console.WriteTo.Sink(live.LogSink))
-                .Filter.ByExcluding(Matching.WithProperty(SummaryProperty)))
+                .Filter.ByExcluding(e => e.Properties.ContainsKey(SummaryProperty) || e.Properties.ContainsKey(ItemErrorProperty)))
             .WriteTo.File(new CompactJsonFormatter(), logFile)
             .CreateLogger();
 
@@ -112,13 +122,18 @@ internal static class RunCommand
             Progress = printer.Print,
             OnError = record =>
             {
-                log.Warning("{Step}: {Item}: {Reason}", record.Step, record.Item, record.Reason);
+                log.ForContext("Step", record.Step).ForContext("Key", record.Key).Warning("{" + ItemErrorProperty + "}", record.ToString());
                 if (failFast && Interlocked.Exchange(ref stoppedByFailure, 1) == 0)
                 {
                     stop.Cancel();
                 }
             },
         };
+
+        foreach (string warning in RecipeChecks.Warnings(plan))
+        {
+            log.Warning("{Warning}", warning);
+        }
 
         log.Information("run {Recipe} -> {Output} (shard {Shard}, seed {Seed}, resume {Resume})", plan.File, plan.OutputRoot, shard?.ToString() ?? "all", plan.Seed, options.Resume);
         var runner = new RecipeRunner(line => log.Information("{Line}", line));
@@ -149,10 +164,13 @@ internal static class RunCommand
 
         string cleanup = report.DroppedEntries == 0 && report.PrunedFiles.Count == 0
             ? string.Empty
-            : string.Create(CultureInfo.InvariantCulture, $", {report.DroppedEntries} entries of removed items dropped, {report.PrunedFiles.Count} files pruned");
+            : $", {Words.Count(report.DroppedEntries, "entry", "entries")} of removed items dropped, {Words.Count(report.PrunedFiles.Count, "file")} pruned";
+
+        // Files, not items at the end of the graph: a recipe without a writer ends in items but writes nothing.
+        long written = plan.Steps.Where(RecipeChecks.WritesFiles).Sum(s => report.Steps[s.Id].Succeeded);
         string summary = string.Create(
             CultureInfo.InvariantCulture,
-            $"{report.Completed} outputs, {report.Skipped} items skipped (already done), {report.Errors.Count} errors in {report.Elapsed.TotalSeconds:F1} s; manifest {report.ManifestPath}{cleanup}");
+            $"{Words.Count(written, "file")} written, {Words.Count(report.Skipped, "item")} skipped (already done), {Words.Count(report.Errors.Count, "error")} in {report.Elapsed.TotalSeconds:F1} s; manifest {report.ManifestPath}{cleanup}");
         context.Out.WriteLine(summary);
         log.Information("{" + SummaryProperty + "}", summary);
 

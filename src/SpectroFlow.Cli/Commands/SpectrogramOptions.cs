@@ -58,6 +58,38 @@ internal sealed class SpectrogramOptions
     public SpectrogramParams PresetParams(ParseResult result) =>
         result.GetValue(Preset) == "chavinlo" ? SpectrogramParams.Chavinlo : SpectrogramParams.Riffusion;
 
+    /// <summary>The options of the <c>mel</c> block that give the same parameters: the preset and each field given.</summary>
+    public IEnumerable<(string Key, object Value)> MelOptions(ParseResult result)
+    {
+        yield return ("preset", result.GetValue(Preset) ?? "riffusion");
+        if (result.GetValue(Stereo))
+        {
+            yield return ("stereo", true);
+        }
+
+        foreach ((string key, int? value) in new[]
+        {
+            ("sample_rate", result.GetValue(SampleRate)), ("step_ms", result.GetValue(StepMs)), ("window_ms", result.GetValue(WindowMs)),
+            ("padded_ms", result.GetValue(PaddedMs)), ("n_mels", result.GetValue(MelBins)), ("min_hz", result.GetValue(MinHz)), ("max_hz", result.GetValue(MaxHz)),
+        })
+        {
+            if (value is { } given)
+            {
+                yield return (key, given);
+            }
+        }
+
+        if (result.GetValue(Power) is { } power)
+        {
+            yield return ("power", power);
+        }
+
+        if (result.GetValue(MaxVolume) is { } maxVolume)
+        {
+            yield return ("max_volume", maxVolume);
+        }
+    }
+
     /// <summary>True when any field option was given explicitly.</summary>
     public bool AnyFieldGiven(ParseResult result) =>
         result.GetValue(Stereo) || result.GetValue(SampleRate) is not null || result.GetValue(StepMs) is not null ||

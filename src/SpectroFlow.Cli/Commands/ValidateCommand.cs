@@ -17,7 +17,12 @@ internal static class ValidateCommand
             {
                 Engine.Recipes.RunPlan plan = recipe.Load(result, context.CreateRegistry());
                 string includes = plan.IncludedFiles.Count > 0 ? $"; includes {string.Join(", ", plan.IncludedFiles)}" : string.Empty;
-                context.Out.WriteLine($"{plan.File}: valid ({plan.Steps.Count} steps{includes})");
+                context.Out.WriteLine($"{plan.File}: valid ({Words.Count(plan.Steps.Count, "step")}{includes})");
+                foreach (string warning in Engine.Recipes.RecipeChecks.Warnings(plan))
+                {
+                    context.Error.WriteLine($"warning: {warning}");
+                }
+
                 return Task.FromResult(ExitCodes.Success);
             }
             catch (RecipeException e)

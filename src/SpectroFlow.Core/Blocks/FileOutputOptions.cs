@@ -7,6 +7,7 @@ namespace SpectroFlow.Core.Blocks;
 /// The options every writer block shares: the folder under the output root and the file name template
 /// (see <see cref="OutputNaming"/>; the extension is added by the block).
 /// </summary>
+[ProducesMetadata]
 public abstract class FileOutputOptions : IBlockOptions
 {
     /// <summary>Folder under the output root.</summary>
@@ -14,7 +15,7 @@ public abstract class FileOutputOptions : IBlockOptions
     public OutputPath Folder { get; init; } = new(".");
 
     /// <summary>File name template over item metadata; the extension is added.</summary>
-    [Description("File name template over item metadata, e.g. {stem}, {input}_{stem} (several inputs) or {source_stem}_{clip_index:00000}.")]
+    [Description("File name template over item metadata; default {file} (song.mp3_00003), or e.g. {stem}, {input}_{stem} (several inputs), {source_stem}_{clip_index:00000}.")]
     public string Name { get; init; } = OutputNaming.DefaultTemplate;
 
     /// <summary>Checks the name template; writers with more options override this and call the base.</summary>

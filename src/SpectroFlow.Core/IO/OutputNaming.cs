@@ -20,6 +20,9 @@ namespace SpectroFlow.Core.IO;
 /// <item><c>{stem}</c>: the source file's name without extension, plus <c>_{clip_index:D5}</c> when the item is a clip
 /// (e.g. <c>song_00003</c>).</item>
 /// <item><c>{source_stem}</c>: the source file's name without extension only.</item>
+/// <item><c>{file}</c> (the default template): the source file's name with its extension, plus <c>_{clip_index:D5}</c>
+/// for clips (<c>song.mp3_00003</c>); it depends on the item alone, so names never change when files are added.</item>
+/// <item><c>{ext}</c>: the source file's extension without the dot (<c>mp3</c>; empty when it has none).</item>
 /// <item><c>{source_dir}</c>: the folder of the item's key relative to its input (<c>a/b</c> gives <c>a_b</c>; empty at
 /// the top): from the <c>input_key</c> metadata, so the input id that prefixes keys when a recipe has several inputs is
 /// not part of it.</item>
@@ -27,18 +30,26 @@ namespace SpectroFlow.Core.IO;
 /// inputs, <c>{input}_{stem}</c> keeps equal file names of two inputs apart.</item>
 /// <item><c>{ordinal}</c>: the item's ordinal in its source.</item>
 /// </list>
-/// Placeholder values never create folders: '/', '\' and characters invalid in file names become '_'. A placeholder
+/// Placeholder values never create folders: '/', '\' and characters invalid in file names become '_'. An empty value
+/// leaves no separators behind: a run of '_', '-', '.' or ' ' next to it is dropped at the start or end of the name, and
+/// kept once between two values (<c>{source_dir}_{stem}</c> at the top of a folder is <c>song</c>). A placeholder
 /// whose metadata is missing fails the item. The extension is appended by the block. Within one run, a file written
 /// for one item is never overwritten for another: the second item fails, naming the first (make the template unique,
-/// e.g. with <c>{input}</c>, <c>{source_dir}</c> or <c>{ordinal}</c>). The engine reserves the files of items an
+/// e.g. with <c>{input}</c>, <c>{source_dir}</c>, <c>{ext}</c> or <c>{ordinal}</c>). The engine reserves the files of items an
 /// earlier run finished with <see cref="TryReserve"/>, so they are not overwritten for another item either.
 /// </remarks>
 public static class OutputNaming
 {
-    /// <summary>The default template: the source stem, plus the clip index for clips.</summary>
-    public const string DefaultTemplate = "{stem}";
+    /// <summary>
+    /// The default template: the source file's name with its extension, plus the clip index for clips
+    /// (<c>song.mp3_00003</c>), so <c>song.mp3</c> and <c>song.ogg</c> of one folder get different names whatever else
+    /// the folder holds.
+    /// </summary>
+    public const string DefaultTemplate = "{file}";
 
     private const string ClaimsResource = "core:output-naming:claimed-paths";
+
+    private static readonly char[] s_separators = ['_', '-', '.', ' '];
 
     private static readonly char[] s_invalid = [.. Path.GetInvalidFileNameChars().Union(['/', '\\', ':', '*', '?', '"', '<', '>', '|'])];
 
@@ -87,34 +98,60 @@ public static class OutputNaming
         }
         catch (FormatException e)
         {
-            throw new SpectroFlowException($"{item}: bad name template '{template}': {e.Message}");
+            throw new SpectroFlowException($"bad name template '{template}': {e.Message}");
         }
 
+        // An empty value takes the separators around it along ("{source_dir}_{stem}" at the top of a folder is
+        // "song", not "_song"): those after it when it starts the name or follows a separator, those before it when
+        // it ends the name.
+        bool dropSeparators = false;
+        bool emptyAtEnd = false;
+        int valuesEnd = 0;
         foreach (Part part in parts)
         {
             if (!part.IsPlaceholder)
             {
-                builder.Append(part.Name);
+                string literal = dropSeparators ? part.Name.TrimStart(s_separators) : part.Name;
+                builder.Append(literal);
+                dropSeparators = false;
+                emptyAtEnd &= literal.Length == 0;
                 continue;
             }
 
-            string value = part.Name switch
+            string value = Sanitize(part.Name switch
             {
                 "stem" => Stem(item),
                 "source_stem" => SourceStem(item),
+                "file" => FileName(item),
+                "ext" => Path.GetExtension(SourcePath(item)).TrimStart('.'),
                 "source_dir" => Path.GetDirectoryName(item.GetMetadata<string?>(WorkItem.Keys.InputKey, null) ?? item.Key.Split('#')[0]) ?? string.Empty,
-                "ordinal" => Format(item.Ordinal, part.Format, item, part.Name),
+                "ordinal" => Format(item.Ordinal, part.Format, part.Name),
                 _ => item.Metadata.TryGetValue(part.Name, out object? meta)
-                    ? Format(meta, part.Format, item, part.Name)
-                    : throw new SpectroFlowException($"{item}: name template '{template}' uses '{part.Name}', which the item has no metadata for"),
-            };
-            builder.Append(Sanitize(value));
+                    ? Format(meta, part.Format, part.Name)
+                    : throw new SpectroFlowException($"name template '{template}' uses '{part.Name}', which the item has no metadata for"),
+            });
+            if (value.Length == 0)
+            {
+                dropSeparators |= builder.Length == 0 || Array.IndexOf(s_separators, builder[^1]) >= 0;
+                emptyAtEnd = true;
+                continue;
+            }
+
+            builder.Append(value);
+            valuesEnd = builder.Length;
+            dropSeparators = false;
+            emptyAtEnd = false;
+        }
+
+        while (emptyAtEnd && builder.Length > valuesEnd && Array.IndexOf(s_separators, builder[^1]) >= 0)
+        {
+            builder.Length--;
         }
 
         string name = builder.ToString().Trim();
         if (name.Length == 0 || name is "." or "..")
         {
-            throw new SpectroFlowException($"{item}: name template '{template}' gives an empty file name");
+            throw new SpectroFlowException($"name template '{template}' gives an empty file name");
         }
 
         return name;
@@ -134,12 +171,12 @@ public static class OutputNaming
     /// Writes <paramref name="content"/> atomically to <c>folder/name + extension</c> under the run's output root
     /// and describes it.
     /// </summary>
-    /// <exception cref="SpectroFlowException">The file could not be written (one line naming the item).</exception>
+    /// <exception cref="SpectroFlowException">The file could not be written (one line naming the file; the engine's error record names the item).</exception>
     public static WrittenFile Publish(RunContext run, OutputPath folder, string template, string extension, WorkItem item, ReadOnlySpan<byte> content)
     {
         byte[] copy = content.ToArray();
         (string fullPath, string relative) = Target(run, folder, template, extension, item);
-        Write(item, relative, () => AtomicFile.WriteAllBytes(fullPath, copy));
+        Write(relative, () => AtomicFile.WriteAllBytes(fullPath, copy));
         return new WrittenFile(fullPath, relative, copy.Length, Convert.ToHexStringLower(SHA256.HashData(copy)));
     }
 
@@ -147,12 +184,12 @@ public static class OutputNaming
     /// Lets <paramref name="writeAtomically"/> write the file at the full path it is given (it must publish atomically,
     /// e.g. through <see cref="AtomicFile"/>), then hashes it and describes it.
     /// </summary>
-    /// <exception cref="SpectroFlowException">The file could not be written (one line naming the item).</exception>
+    /// <exception cref="SpectroFlowException">The file could not be written (one line naming the file; the engine's error record names the item).</exception>
     public static WrittenFile Publish(RunContext run, OutputPath folder, string template, string extension, WorkItem item, Action<string> writeAtomically)
     {
         ArgumentNullException.ThrowIfNull(writeAtomically);
         (string fullPath, string relative) = Target(run, folder, template, extension, item);
-        return Write(item, relative, () =>
+        return Write(relative, () =>
         {
             writeAtomically(fullPath);
             using FileStream stream = File.OpenRead(fullPath);
@@ -188,26 +225,26 @@ public static class OutputNaming
         string relative = Path.GetRelativePath(root, fullPath).Replace('\\', '/');
         if (relative == ".." || relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative))
         {
-            throw new SpectroFlowException($"{item}: output '{fullPath}' is outside the output root");
+            throw new SpectroFlowException($"output '{fullPath}' is outside the output root");
         }
 
         string owner = Claim(run, fullPath, item.Key);
         if (owner != item.Key)
         {
-            throw new SpectroFlowException($"{item}: output '{relative}' was already written for item '{owner}' in this run; make the name template unique (e.g. add {{input}}, {{source_dir}} or {{ordinal}})");
+            throw new SpectroFlowException($"output '{relative}' was already written for item '{owner}' in this run; make the name template unique (e.g. add {{input}}, {{source_dir}}, {{ext}} or {{ordinal}})");
         }
 
         return (fullPath, relative);
     }
 
-    private static void Write(WorkItem item, string relative, Action write) =>
-        Write(item, relative, () =>
+    private static void Write(string relative, Action write) =>
+        Write(relative, () =>
         {
             write();
             return true;
         });
 
-    private static T Write<T>(WorkItem item, string relative, Func<T> write)
+    private static T Write<T>(string relative, Func<T> write)
     {
         try
         {
@@ -215,22 +252,40 @@ public static class OutputNaming
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new SpectroFlowException($"{item}: cannot write '{relative}': {e.Message.ReplaceLineEndings(" ")}", e);
-        }
-        catch (SpectroFlowException e) when (!e.Message.StartsWith(item.ToString(), StringComparison.Ordinal))
-        {
-            throw new SpectroFlowException($"{item}: {e.Message.ReplaceLineEndings(" ")}", e);
+            throw new SpectroFlowException($"cannot write '{relative}': {e.Message.ReplaceLineEndings(" ")}", e);
         }
     }
+
+    /// <summary>The names a template's placeholders use, in order (built-in ones like <c>stem</c> and metadata keys).</summary>
+    /// <exception cref="FormatException">The template is malformed (see <see cref="CheckTemplate"/>).</exception>
+    public static IReadOnlyList<string> Placeholders(string template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        return [.. Parse(template).Where(p => p.IsPlaceholder).Select(p => p.Name)];
+    }
+
+    /// <summary>The placeholders every item has, whatever its metadata: <c>stem</c>, <c>source_stem</c>, <c>file</c>, <c>ext</c>, <c>source_dir</c>, <c>ordinal</c>.</summary>
+    public static IReadOnlySet<string> BuiltInPlaceholders { get; } = new HashSet<string>(["stem", "source_stem", "file", "ext", "source_dir", "ordinal"], StringComparer.Ordinal);
+
+    private static string SourcePath(WorkItem item) => item.GetMetadata<string?>(WorkItem.Keys.SourcePath, null) ?? item.Key.Split('#')[0];
 
     private static string SourceStem(WorkItem item)
     {
-        string path = item.GetMetadata<string?>(WorkItem.Keys.SourcePath, null) ?? item.Key.Split('#')[0];
-        string stem = Path.GetFileNameWithoutExtension(path);
+        string stem = Path.GetFileNameWithoutExtension(SourcePath(item));
         return stem.Length > 0 ? stem : "item";
     }
 
-    private static string Format(object value, string? format, WorkItem item, string name)
+    /// <summary>The source file's name with its extension, plus <c>_{clip_index:D5}</c> for clips (<c>{file}</c>).</summary>
+    private static string FileName(WorkItem item)
+    {
+        string name = Path.GetFileName(SourcePath(item));
+        name = name.Length > 0 ? name : "item";
+        return item.Metadata.TryGetValue(WorkItem.Keys.ClipIndex, out object? index) && index is long clip
+            ? string.Create(CultureInfo.InvariantCulture, $"{name}_{clip:D5}")
+            : name;
+    }
+
+    private static string Format(object value, string? format, string name)
     {
         try
         {
@@ -240,7 +295,7 @@ public static class OutputNaming
         }
         catch (FormatException)
         {
-            throw new SpectroFlowException($"{item}: format '{format}' does not apply to '{name}' ({value.GetType().Name})");
+            throw new SpectroFlowException($"format '{format}' does not apply to '{name}' ({value.GetType().Name})");
         }
     }
 

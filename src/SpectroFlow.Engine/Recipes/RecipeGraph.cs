@@ -47,6 +47,7 @@ internal static class RecipeGraph
         }
 
         List<StepSpec> ordered = Order(specs, byId, errors);
+        RecipeChecks.CheckNameTemplates([.. specs.Select(s => new RecipeChecks.StepInfo(s.Id, s.Block, s.Options, [.. s.Upstream.Select(u => u.Id)]))], errors);
         Dictionary<string, PayloadFormat> formats = PropagateFormats(ordered, byId, errors);
         if (errors.Count > 0)
         {

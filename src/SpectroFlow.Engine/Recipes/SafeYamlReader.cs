@@ -142,6 +142,12 @@ internal static partial class SafeYamlReader
                         return;
                     }
 
+                    if (IsMergeKey(frames, scalar))
+                    {
+                        errors.Add(new ValidationError("YAML merge keys ('<<') are not supported: write the keys out, or share parts with include:", at));
+                        return;
+                    }
+
                     OnNode(frames, scalar.Value, at, errors);
                     if (!scalar.Anchor.IsEmpty)
                     {
@@ -208,6 +214,13 @@ internal static partial class SafeYamlReader
         errors.Add(new ValidationError($"tag '{node.Tag.Value}' is not allowed in a recipe", at));
         return false;
     }
+
+    /// <summary>
+    /// A plain <c>&lt;&lt;</c> key: YAML 1.1's merge key, which the node tree would keep as an ordinary key (its keys
+    /// silently not merged), so it is refused; a quoted <c>'&lt;&lt;'</c> is an ordinary key.
+    /// </summary>
+    private static bool IsMergeKey(Stack<Frame> frames, Scalar scalar) =>
+        frames.Count > 0 && frames.Peek() is { IsMapping: true, ExpectKey: true } && scalar.Value == "<<" && scalar.Style == ScalarStyle.Plain;
 
     private static void OnNode(Stack<Frame> frames, string? scalarValue, SourceLocation at, List<ValidationError> errors)
     {

@@ -42,6 +42,7 @@ internal static class OptionsBinder
             }
 
             seen[key] = keyAt;
+            OptionLocations.Record(options, key, valueAt);
             if (broken.Contains(valueNode))
             {
                 errors.Add(new ValidationError(Interpolator.BrokenMarker, valueAt, key));
@@ -155,7 +156,8 @@ internal static class OptionsBinder
                 }
 
                 value = InputPath.FromRecipe(text, paths.FileFolder, paths.InputRoot);
-                return true;
+                problem = RecipeChecks.MissingInput(option.Key, (InputPath)value, paths.InputRoot);
+                return problem is null;
             case OptionKind.Boolean:
                 if (text is "true" or "false")
                 {

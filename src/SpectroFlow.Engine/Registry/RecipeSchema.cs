@@ -9,6 +9,9 @@ namespace SpectroFlow.Engine.Registry;
 /// </summary>
 public static class RecipeSchema
 {
+    /// <summary>What a value written as <c>${...}</c> (interpolated when the recipe loads) must contain.</summary>
+    private const string InterpolationPattern = "\\$\\{";
+
     /// <summary>The schema as indented JSON.</summary>
     public static string Generate(BlockRegistry registry)
     {
@@ -46,9 +49,12 @@ public static class RecipeSchema
             json.WriteEndObject();
 
             json.WriteStartObject("seed");
-            json.WriteStartArray("type");
-            json.WriteStringValue("integer");
-            json.WriteStringValue("string");
+            json.WriteStartArray("anyOf");
+            json.WriteStartObject();
+            json.WriteString("type", "integer");
+            json.WriteNumber("minimum", 0);
+            json.WriteEndObject();
+            WriteInterpolated(json);
             json.WriteEndArray();
             json.WriteString("description", "Recipe seed; each item's seed is derived from it and the item's key.");
             json.WriteEndObject();
@@ -79,7 +85,10 @@ public static class RecipeSchema
             json.WriteString("description", "Folder all outputs go under (relative to the recipe).");
             json.WriteEndObject();
             json.WriteStartObject("keep");
-            json.WriteString("type", "array");
+            json.WriteStartArray("type");
+            json.WriteStringValue("string");
+            json.WriteStringValue("array");
+            json.WriteEndArray();
             json.WriteStartObject("items");
             json.WriteString("type", "string");
             json.WriteEndObject();
@@ -157,9 +166,14 @@ public static class RecipeSchema
     private static void WriteCount(Utf8JsonWriter json, string name, int maximum)
     {
         json.WriteStartObject(name);
+        json.WriteStartArray("anyOf");
+        json.WriteStartObject();
         json.WriteString("type", "integer");
         json.WriteNumber("minimum", 1);
         json.WriteNumber("maximum", maximum);
+        json.WriteEndObject();
+        WriteInterpolated(json);
+        json.WriteEndArray();
         json.WriteEndObject();
     }
 
@@ -169,21 +183,45 @@ public static class RecipeSchema
         switch (option.Kind)
         {
             case OptionKind.WholeNumber:
-                json.WriteString("type", "integer");
-                break;
             case OptionKind.Number:
-                json.WriteString("type", "number");
+                // A number option may also be written as ${...}: the loader interpolates before it converts.
+                json.WriteStartArray("anyOf");
+                json.WriteStartObject();
+                json.WriteString("type", option.Kind == OptionKind.WholeNumber ? "integer" : "number");
+                if (option.Minimum is { } min)
+                {
+                    json.WriteNumber("minimum", min);
+                }
+
+                if (option.Maximum is { } max)
+                {
+                    json.WriteNumber("maximum", max);
+                }
+
+                json.WriteEndObject();
+                WriteInterpolated(json);
+                json.WriteEndArray();
                 break;
             case OptionKind.Boolean:
+                json.WriteStartArray("anyOf");
+                json.WriteStartObject();
                 json.WriteString("type", "boolean");
+                json.WriteEndObject();
+                WriteInterpolated(json);
+                json.WriteEndArray();
                 break;
             case OptionKind.Enum:
+                json.WriteStartArray("anyOf");
+                json.WriteStartObject();
                 json.WriteStartArray("enum");
                 foreach (string value in option.EnumValues)
                 {
                     json.WriteStringValue(value);
                 }
 
+                json.WriteEndArray();
+                json.WriteEndObject();
+                WriteInterpolated(json);
                 json.WriteEndArray();
                 break;
             case OptionKind.StringList:
@@ -204,21 +242,21 @@ public static class RecipeSchema
                 break;
         }
 
-        if (option.Minimum is { } min)
-        {
-            json.WriteNumber("minimum", min);
-        }
-
-        if (option.Maximum is { } max)
-        {
-            json.WriteNumber("maximum", max);
-        }
-
         if (option.Description is { } description)
         {
             json.WriteString("description", description);
         }
 
+        json.WriteEndObject();
+    }
+
+    /// <summary>The <c>${...}</c> form (a parameter or environment variable) that any scalar option accepts.</summary>
+    private static void WriteInterpolated(Utf8JsonWriter json)
+    {
+        json.WriteStartObject();
+        json.WriteString("type", "string");
+        json.WriteString("pattern", InterpolationPattern);
+        json.WriteString("description", "${params.name}, ${VAR} or ${VAR:-default}, checked when the recipe loads");
         json.WriteEndObject();
     }
 }

@@ -100,6 +100,6 @@ internal sealed class RunState
     public static string OneLine(Exception ex)
     {
         string message = ex.Message.ReplaceLineEndings(" ").Trim();
-        return ex is SpectroFlowException ? message : $"{ex.GetType().Name}: {message}";
+        return ex is SpectroFlowException ? message : ErrorText.OneLine(ex, message);
     }
 }

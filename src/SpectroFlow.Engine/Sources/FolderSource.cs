@@ -6,6 +6,7 @@ using SpectroFlow.Core.Blocks;
 namespace SpectroFlow.Engine.Sources;
 
 /// <summary>Options of the <c>folder</c> input.</summary>
+[ProducesMetadata(WorkItem.Keys.SourcePath, WorkItem.Keys.Tags)]
 public sealed class FolderSourceOptions : IBlockOptions
 {
     /// <summary>The folder to read (a relative path starts at the folder of the recipe file that names it).</summary>
@@ -65,7 +66,7 @@ public sealed class FolderSource : IItemSource<SourceFile>
         string folder = _options.Folder.Resolve(context.InputRoot);
         if (!Directory.Exists(folder))
         {
-            throw new DirectoryNotFoundException($"input folder not found: {folder}");
+            throw new Core.Errors.SpectroFlowException($"input folder not found: {folder}");
         }
 
         List<string> files = [.. Directory.EnumerateFiles(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden })
@@ -93,6 +94,6 @@ public sealed class FolderSource : IItemSource<SourceFile>
             await Task.Yield();
         }
 
-        context.Log(string.Create(CultureInfo.InvariantCulture, $"folder {folder}: {files.Count} files"));
+        context.Log(string.Create(CultureInfo.InvariantCulture, $"folder {folder}: {files.Count} {(files.Count == 1 ? "file" : "files")}"));
     }
 }

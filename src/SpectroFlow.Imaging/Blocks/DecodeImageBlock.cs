@@ -16,6 +16,7 @@ public enum ImagePreset
 }
 
 /// <summary>Options of <see cref="DecodeImageBlock"/>.</summary>
+[ProducesMetadata(WorkItem.Keys.SourcePath, "width", "height")]
 public sealed class DecodeImageOptions : IBlockOptions
 {
     /// <summary>Parameters for images without (complete) Riffusion EXIF.</summary>

@@ -4,6 +4,7 @@ using SpectroFlow.Core.Items;
 namespace SpectroFlow.Imaging.Blocks;
 
 /// <summary>Options of <see cref="EncodeImageBlock"/> (none).</summary>
+[ProducesMetadata]
 public sealed class EncodeImageOptions : IBlockOptions, IDeclaresFormat
 {
     /// <inheritdoc/>

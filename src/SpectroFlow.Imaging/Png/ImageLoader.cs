@@ -73,6 +73,16 @@ internal static class ImageLoader
     /// </summary>
     public static LoadedImage Load(Stream stream, string name, ImageLimits limits, Func<int, int, string?>? check = null)
     {
+        EnsurePng(stream, name);
+        return PngDecoder.Decode(stream, name, limits, check);
+    }
+
+    /// <summary>
+    /// Refuses anything but a PNG by its first bytes (empty files, other image formats with a conversion hint, files
+    /// that are not images at all); the stream is rewound to where it was.
+    /// </summary>
+    public static void EnsurePng(Stream stream, string name)
+    {
         Span<byte> head = stackalloc byte[16];
         long start = stream.Position;
         int read;
@@ -99,8 +109,6 @@ internal static class ImageLoader
                 ? $"{name}: {known.Name} images are not supported; convert to PNG (e.g. ffmpeg -i in.{known.Extension} out.png)"
                 : $"{name}: not an image in a supported format (only PNG is supported)");
         }
-
-        return PngDecoder.Decode(stream, name, limits, check);
     }
 
     /// <summary>The name and usual file extension of a well-known non-PNG image format recognised from the first bytes, or null.</summary>

@@ -29,10 +29,12 @@ public sealed class OutputNamingTests
     }
 
     [Fact]
-    public void Expand_MissingMetadataOrBadFormat_ThrowsNamingItem()
+    public void Expand_MissingMetadata_ThrowsNamingThePlaceholderNotTheItem()
     {
         WorkItem item = Item("a.wav", ("name", "x"));
-        FluentActions.Invoking(() => OutputNaming.Expand("{clip_index}", item)).Should().Throw<SpectroFlowException>().WithMessage("*a.wav*clip_index*");
+        FluentActions.Invoking(() => OutputNaming.Expand("{clip_index}", item)).Should().Throw<SpectroFlowException>()
+            .WithMessage("name template '{clip_index}' uses 'clip_index'*")
+            .Which.Message.Should().NotContain("a.wav", "the engine's error record names the item");
     }
 
     [Theory]
@@ -69,6 +71,48 @@ public sealed class OutputNamingTests
         OutputNaming.Expand("{source_dir}{stem}", Item("song.wav")).Should().Be("song");
     }
 
+    [Theory]
+    [InlineData("{source_dir}_{stem}", "menu_00000")]
+    [InlineData("{source_dir}-{stem}", "menu_00000")]
+    [InlineData("{stem}_{tags}", "menu_00000")]
+    [InlineData("{stem}_{tags}_{clip_index}", "menu_00000_0")]
+    [InlineData("{stem} - {tags} - x", "menu_00000 - x")]
+    [InlineData("{tags}.{source_dir}.{stem}", "menu_00000")]
+    [InlineData("x_{tags}", "x")]
+    [InlineData("{stem}{tags}_x", "menu_00000_x")]
+    [InlineData("a__{tags}", "a")]
+    public void Expand_EmptyValue_LeavesNoSeparatorsBehind(string template, string expected)
+    {
+        WorkItem clip = Item("menu.wav#0", (WorkItem.Keys.ClipIndex, 0L), (WorkItem.Keys.Tags, string.Empty));
+
+        OutputNaming.Expand(template, clip).Should().Be(expected);
+    }
+
+    [Fact]
+    public void Expand_NonEmptyValues_KeepTheirSeparators() =>
+        OutputNaming.Expand("{source_dir}__{stem}_", Item("a/song.wav")).Should().Be("a__song_");
+
+    [Theory]
+    [InlineData("songs/song.mp3", "song.mp3")]
+    [InlineData("songs/song.ogg", "song.ogg")]
+    [InlineData("songs/README", "README")]
+    public void Expand_DefaultTemplate_KeepsTheExtension(string key, string expected) =>
+        OutputNaming.Expand(OutputNaming.DefaultTemplate, Item(key)).Should().Be(expected);
+
+    [Fact]
+    public void Expand_FileAndExt()
+    {
+        WorkItem clip = Item("song.mp3#3", (WorkItem.Keys.SourcePath, "/abs/song.mp3"), (WorkItem.Keys.ClipIndex, 3L));
+
+        OutputNaming.Expand("{file}", clip).Should().Be("song.mp3_00003");
+        OutputNaming.Expand("{source_stem}_{ext}_{clip_index:000}", clip).Should().Be("song_mp3_003");
+        OutputNaming.Expand("{stem}_{ext}", Item("noext")).Should().Be("noext");
+    }
+
+    [Fact]
+    public void Placeholders_ListsTheNamesOfATemplate() =>
+        OutputNaming.Placeholders("{{x}}_{stem}_{bpm:0.0}-{ input }").Should().Equal("stem", "bpm", "input");
+
     [Fact]
     public void Expand_InputAndSourceDir_UseTheKeyWithinTheInput()
     {
@@ -87,7 +131,7 @@ public sealed class OutputNamingTests
         OutputNaming.TryReserve(run, "x.bin", "a/x.wav").Should().BeTrue();
         OutputNaming.TryReserve(run, "x.bin", "b/x.wav").Should().BeFalse();
         FluentActions.Invoking(() => OutputNaming.Publish(run, new OutputPath("."), "{stem}", ".bin", Item("b/x.wav"), [3]))
-            .Should().Throw<SpectroFlowException>().WithMessage("*b/x.wav*'x.bin'*already written*a/x.wav*");
+            .Should().Throw<SpectroFlowException>().WithMessage("output 'x.bin' was already written for item 'a/x.wav'*");
         File.Exists(Path.Combine(directory.Path, "x.bin")).Should().BeFalse();
     }
 
@@ -100,7 +144,7 @@ public sealed class OutputNamingTests
         OutputNaming.Publish(run, new OutputPath("."), "{stem}", ".bin", Item("a/x.wav"), [2]);
 
         FluentActions.Invoking(() => OutputNaming.Publish(run, new OutputPath("."), "{stem}", ".bin", Item("b/x.wav"), [3]))
-            .Should().Throw<SpectroFlowException>().WithMessage("*b/x.wav*already written*a/x.wav*");
+            .Should().Throw<SpectroFlowException>().WithMessage("output 'x.bin' was already written for item 'a/x.wav'*");
         File.ReadAllBytes(Path.Combine(directory.Path, "x.bin")).Should().Equal(2);
         OutputNaming.Publish(run, new OutputPath("."), "{source_dir}_{stem}", ".bin", Item("b/x.wav"), [3]).RelativePath.Should().Be("b_x.bin");
     }
@@ -113,7 +157,7 @@ public sealed class OutputNamingTests
 
         FluentActions.Invoking(() => OutputNaming.Publish(run, new OutputPath("."), "{stem}", ".png", Item("y.png"),
                 path => AtomicFile.Write(path, _ => throw new IOException("disk full"))))
-            .Should().Throw<SpectroFlowException>().WithMessage("*y.png*disk full*");
+            .Should().Throw<SpectroFlowException>().WithMessage("cannot write 'y.png': *disk full*");
         Directory.GetFiles(directory.Path, "*", SearchOption.AllDirectories).Should().BeEmpty();
     }
 }

@@ -77,7 +77,7 @@ public sealed class ImagingBlocksTests
         BlockContext context = Context(image, "music/song.wav#2", directory.Path,
             [new(WorkItem.Keys.SourcePath, "/in/music/song.wav"), new(WorkItem.Keys.ClipIndex, 2L)]);
 
-        WrittenFile file = await new WriteImageBlock(new WriteImageOptions { Folder = new OutputPath("images") })
+        WrittenFile file = await new WriteImageBlock(new WriteImageOptions { Folder = new OutputPath("images"), Name = "{stem}" })
             .ProcessAsync(image, context, CancellationToken.None);
 
         file.RelativePath.Should().Be("images/song_00002.png");
@@ -95,7 +95,7 @@ public sealed class ImagingBlocksTests
         await File.WriteAllTextAsync(Path.Combine(directory.Path, "a.png"), "old");
         SpectrogramImage image = SpectrogramPng.Read(s_mono.FullPath);
 
-        WrittenFile file = await new WriteImageBlock(new WriteImageOptions()).ProcessAsync(image, Context(image, "a.png", directory.Path), CancellationToken.None);
+        WrittenFile file = await new WriteImageBlock(new WriteImageOptions { Name = "{stem}" }).ProcessAsync(image, Context(image, "a.png", directory.Path), CancellationToken.None);
 
         file.RelativePath.Should().Be("a.png");
         SpectrogramPng.Read(file.FullPath).Width.Should().Be(568);
@@ -107,7 +107,7 @@ public sealed class ImagingBlocksTests
         using var directory = new TemporaryDirectory();
         var file = new SourceFile(Fixtures.PngPath("gray16.png"), "png/gray16.png");
 
-        WrittenFile written = await new RgbBlock(new RgbOptions { Folder = new OutputPath("rgb") })
+        WrittenFile written = await new RgbBlock(new RgbOptions { Folder = new OutputPath("rgb"), Name = "{stem}" })
             .ProcessAsync(file, Context(file, file.RelativePath, directory.Path), CancellationToken.None);
 
         written.RelativePath.Should().Be("rgb/gray16.png");
