@@ -20,4 +20,11 @@ public sealed class AudioDecodeOptions
     /// searches the PATH. A path that does not exist counts as "ffmpeg is not installed".
     /// </summary>
     public string? FfmpegPath { get; init; }
+
+    /// <summary>
+    /// Receives each problem the decoder noticed and worked around (damaged data skipped, with the time range lost; a
+    /// file cut short), as one line without the file name, when it is noticed; <see langword="null"/> ignores them
+    /// (they are also in <see cref="AudioStreamReader.Warnings"/>).
+    /// </summary>
+    public Action<string>? Warning { get; init; }
 }

@@ -241,6 +241,7 @@ public static class AudioDecoder
             reader.TakeOwnership(stream);
         }
 
+        reader.SetWarningHandler(options.Warning);
         return reader;
     }
 
@@ -313,9 +314,9 @@ public static class AudioDecoder
             throw DecodeFailure.Create(name, $"it is not audio: it looks like {nonAudio}");
         }
 
-        if (Mp3Decoder.TryFindFrames(stream, 0, out _))
+        if (Mp3Decoder.TryFindFrames(stream, 0, out long firstFrame))
         {
-            return Mp3Decoder.Open(stream, name);
+            return Mp3Decoder.Open(stream, firstFrame, name);
         }
 
         throw DecodeFailure.Create(
@@ -325,12 +326,12 @@ public static class AudioDecoder
 
     private static AudioStreamReader OpenMp3(Stream stream, long start, string name)
     {
-        if (!Mp3Decoder.TryFindFrames(stream, start, out _))
+        if (!Mp3Decoder.TryFindFrames(stream, start, out long firstFrame))
         {
             throw DecodeFailure.Create(name, "it has an MP3 (ID3) tag but no valid MPEG audio frames follow it (corrupt or truncated MP3)");
         }
 
-        return Mp3Decoder.Open(stream, name);
+        return Mp3Decoder.Open(stream, firstFrame, name);
     }
 
     private static AudioStreamReader OpenOgg(Stream stream, ReadOnlySpan<byte> head, string name, string? filePath, AudioDecodeOptions options)

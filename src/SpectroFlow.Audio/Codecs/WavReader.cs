@@ -54,13 +54,14 @@ internal sealed class WavReader : AudioStreamReader
     // Bytes of the data chunk not read yet; long.MaxValue when its size is unknown (read to the end of the stream).
     private long _remainingBytes;
 
-    private WavReader(Stream stream, string name, WavFormat format, long dataBytes, long? totalFrames)
+    private WavReader(Stream stream, string name, WavFormat format, long dataBytes, long? totalFrames, long? statedFrames)
         : base(name)
     {
         _stream = stream;
         _format = format;
         _remainingBytes = dataBytes;
         TotalFrames = totalFrames;
+        StatedFrames = statedFrames;
     }
 
     public override int SampleRate => _format.SampleRate;
@@ -68,6 +69,8 @@ internal sealed class WavReader : AudioStreamReader
     public override int ChannelCount => _format.Channels;
 
     public override long? TotalFrames { get; }
+
+    public override long? StatedFrames { get; }
 
     /// <summary>
     /// Reads the header up to the start of the samples and returns a reader positioned there (the stream is read
@@ -248,9 +251,21 @@ internal sealed class WavReader : AudioStreamReader
                 : DecodeFailure.NoAudio(name);
         }
 
-        return bytesToRead >= 0
-            ? new WavReader(stream, name, format, expectedFrames * format.BlockAlign, expectedFrames)
-            : new WavReader(stream, name, format, long.MaxValue, null);
+        if (bytesToRead < 0)
+        {
+            return new WavReader(stream, name, format, long.MaxValue, null, declaredSize >= 0 ? declaredSize / format.BlockAlign : null);
+        }
+
+        long statedFrames = declaredSize >= 0 ? declaredSize / format.BlockAlign : expectedFrames;
+        var reader = new WavReader(stream, name, format, expectedFrames * format.BlockAlign, expectedFrames, statedFrames);
+        if (statedFrames > expectedFrames)
+        {
+            reader.WarnShortfall(
+                $"the file is cut short: its data chunk states {reader.Seconds(statedFrames)} of audio but only {reader.Seconds(expectedFrames)} " +
+                $"are present; {reader.Seconds(statedFrames - expectedFrames)} missing (from {reader.Seconds(expectedFrames)} to {reader.Seconds(statedFrames)})");
+        }
+
+        return reader;
     }
 
     protected override int ReadCore(float[][] destination, int offset, int frameCount)
