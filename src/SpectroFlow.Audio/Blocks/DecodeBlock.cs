@@ -54,7 +54,7 @@ public sealed class DecodeBlock(DecodeOptions options) : IBlock<SourceFile, Audi
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
-        AudioClip clip = Decode(input.FullPath);
+        AudioClip clip = Decode(input.FullPath, context);
         AddSourceMetadata(context.OutputMetadata, input.FullPath, clip.SampleRate, clip.ChannelCount);
         context.OutputMetadata[WorkItem.Keys.DurationSeconds] = clip.DurationSeconds;
         return ValueTask.FromResult(clip);
@@ -68,9 +68,18 @@ public sealed class DecodeBlock(DecodeOptions options) : IBlock<SourceFile, Audi
         metadata[ChannelsKey] = (long)channels;
     }
 
-    private AudioClip Decode(string path)
+    /// <summary>
+    /// Decode options that send each decoder warning (damage skipped, audio missing) to the run's log as
+    /// <c>warning: STEP: ITEM: PROBLEM</c>.
+    /// </summary>
+    internal static AudioDecodeOptions LoggingOptions(BlockContext context) => new()
     {
-        using AudioStreamReader reader = AudioDecoder.Open(path);
+        Warning = problem => context.Run.Log($"warning: {context.BlockId}: {context.Item.Key}: {problem}"),
+    };
+
+    private AudioClip Decode(string path, BlockContext context)
+    {
+        using AudioStreamReader reader = AudioDecoder.Open(path, LoggingOptions(context));
         long frameLimit = (long)(options.MaxMinutes * 60 * reader.SampleRate);
         if (reader.TotalFrames is long total && total > frameLimit)
         {

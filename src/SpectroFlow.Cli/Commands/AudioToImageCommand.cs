@@ -38,9 +38,10 @@ internal static class AudioToImageCommand
             }
 
             bool keepRate = result.GetValue(nativeRate) && p.Scale == IntensityScale.PerImageMax;
+            var decoding = new AudioDecodeOptions { Warning = problem => context.Logger.Warning("{File}: {Problem}", inputPath, problem) };
             if (clip is null)
             {
-                AudioClip audio = AudioDecoder.Decode(inputPath);
+                AudioClip audio = AudioDecoder.Decode(inputPath, decoding);
                 p = keepRate ? WithSampleRate(p, audio.SampleRate, inputPath) : p;
                 SpectrogramImage image = ToImage(audio.WithName(inputPath), p, cancellationToken);
                 SpectrogramPng.Write(outputPath, image);
@@ -49,7 +50,7 @@ internal static class AudioToImageCommand
             }
 
             // Clips are cut while the file streams, so a long file never sits in memory whole.
-            using AudioStreamReader reader = AudioDecoder.Open(inputPath);
+            using AudioStreamReader reader = AudioDecoder.Open(inputPath, decoding);
             p = keepRate ? WithSampleRate(p, reader.SampleRate, inputPath) : p;
             LastClipPolicy policy = result.GetValue(last) == "drop" ? LastClipPolicy.Drop : LastClipPolicy.Pad;
             Directory.CreateDirectory(outputPath);
