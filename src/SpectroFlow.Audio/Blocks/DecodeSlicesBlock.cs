@@ -27,7 +27,7 @@ public sealed class DecodeSlicesBlock(DecodeSlicesOptions options) : IExpandingB
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
-        AudioStreamReader reader = AudioDecoder.Open(input.FullPath, DecodeBlock.LoggingOptions(context));
+        AudioStreamReader reader = AudioDecoder.Open(input.FullPath, DecodeBlock.RunOptions(context, cancellationToken));
         using (reader)
         {
             var sourceMetadata = new Dictionary<string, object>(StringComparer.Ordinal);

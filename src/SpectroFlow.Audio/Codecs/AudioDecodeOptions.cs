@@ -27,4 +27,10 @@ public sealed class AudioDecodeOptions
     /// (they are also in <see cref="AudioStreamReader.Warnings"/>).
     /// </summary>
     public Action<string>? Warning { get; init; }
+
+    /// <summary>
+    /// The run's cancellation: when it is cancelled, an ffmpeg child that stops (a terminal's Ctrl+C, or the reader
+    /// being disposed) is reported as <see cref="OperationCanceledException"/>, not as a file that cannot be decoded.
+    /// </summary>
+    public CancellationToken CancellationToken { get; init; }
 }

@@ -364,7 +364,7 @@ public static class AudioDecoder
             throw DecodeFailure.Create(name, $"{formatName} needs ffmpeg (apt-get install ffmpeg) or convert it to WAV");
         }
 
-        return FfmpegDecoder.Open(ffmpeg, stream, filePath, name, formatName);
+        return FfmpegDecoder.Open(ffmpeg, stream, filePath, name, formatName, options.CancellationToken);
     }
 
     private static bool IsAdtsAac(ReadOnlySpan<byte> head) =>

@@ -38,7 +38,11 @@ internal static class AudioToImageCommand
             }
 
             bool keepRate = result.GetValue(nativeRate) && p.Scale == IntensityScale.PerImageMax;
-            var decoding = new AudioDecodeOptions { Warning = problem => context.Logger.Warning("{File}: {Problem}", inputPath, problem) };
+            var decoding = new AudioDecodeOptions
+            {
+                Warning = problem => context.Logger.Warning("{File}: {Problem}", inputPath, problem),
+                CancellationToken = cancellationToken,
+            };
             if (clip is null)
             {
                 AudioClip audio = AudioDecoder.Decode(inputPath, decoding);
