@@ -26,8 +26,8 @@ public sealed class WriteAudioOptions : FileOutputOptions
     public AudioFileFormat Format { get; init; } = AudioFileFormat.Wav;
 
     /// <summary>MP3 bitrate in kbit/s.</summary>
-    [Range(8, 320)]
-    [Description("MP3 bitrate in kbit/s (8..320, a standard MPEG-1/2 rate).")]
+    [Range(32, 320)]
+    [Description("MP3 bitrate in kbit/s: 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256 or 320 (MPEG-1 Layer III).")]
     public int Bitrate { get; init; } = AudioEncoder.DefaultMp3BitrateKbps;
 
     /// <summary>32-bit float WAV instead of 16-bit PCM.</summary>

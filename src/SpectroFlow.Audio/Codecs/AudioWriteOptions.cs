@@ -9,6 +9,9 @@ public sealed record AudioWriteOptions
     /// <summary>The sample encoding of .wav files.</summary>
     public WavSampleFormat WavFormat { get; init; } = WavSampleFormat.Pcm16;
 
-    /// <summary>The constant bitrate of .mp3 files in kbit/s; one of <see cref="AudioEncoder.Mp3Bitrates"/>.</summary>
+    /// <summary>
+    /// The constant bitrate of .mp3 files in kbit/s; one of <see cref="AudioEncoder.Mp3Bitrates"/> (or, for 8 to 24 kHz
+    /// audio, of <see cref="AudioEncoder.Mp3LowRateBitrates"/>).
+    /// </summary>
     public int Mp3BitrateKbps { get; init; } = AudioEncoder.DefaultMp3BitrateKbps;
 }
