@@ -268,7 +268,7 @@ public static class AudioDecoder
 
         if (StartsWith(head, "RIFF") || StartsWith(head, "RF64") || StartsWith(head, "BW64") || StartsWith(head, "RIFX"))
         {
-            return WavReader.Open(stream, name);
+            return OpenWav(stream, name, filePath, options);
         }
 
         if (StartsWith(head, "OggS"))
@@ -322,6 +322,24 @@ public static class AudioDecoder
         throw DecodeFailure.Create(
             name,
             $"it is not a recognised audio format (WAV, MP3, Ogg Vorbis or FLAC expected); it starts with {HexPreview(head)}");
+    }
+
+    /// <summary>WAV in process; a WAV encoding the reader lacks (A-law, mu-law, ADPCM, ...) through ffmpeg when it is installed.</summary>
+    private static AudioStreamReader OpenWav(Stream stream, string name, string? filePath, AudioDecodeOptions options)
+    {
+        if (FfmpegDecoder.Locate(options.FfmpegPath) is null)
+        {
+            return WavReader.Open(stream, name);
+        }
+
+        WavReader? reader = WavReader.Open(stream, name, out string? codec, allowUnsupportedCodec: true);
+        if (reader is not null)
+        {
+            return reader;
+        }
+
+        stream.Position = 0;
+        return OpenWithFfmpeg(stream, name, filePath, codec ?? "WAV", options);
     }
 
     private static AudioStreamReader OpenMp3(Stream stream, long start, string name)
