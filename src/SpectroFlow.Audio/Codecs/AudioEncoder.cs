@@ -5,8 +5,9 @@ using SpectroFlow.Core.Items;
 namespace SpectroFlow.Audio.Codecs;
 
 /// <summary>
-/// Writes <see cref="AudioClip"/>s as WAV (always available) or MP3 (needs libmp3lame.so.0). Every file is written
-/// through <see cref="AtomicFile"/>: a failed write leaves neither a partial output nor a temporary file behind.
+/// Writes <see cref="AudioClip"/>s as WAV (always available), MP3 (needs libmp3lame.so.0), FLAC or Ogg Vorbis (need the
+/// ffmpeg executable). Every file is written through <see cref="AtomicFile"/>: a failed write leaves neither a partial
+/// output nor a temporary file behind.
 /// </summary>
 public static class AudioEncoder
 {
@@ -14,7 +15,7 @@ public static class AudioEncoder
     public const int DefaultMp3BitrateKbps = 192;
 
     /// <summary>The file extensions <see cref="Write"/> understands.</summary>
-    public static IReadOnlyList<string> SupportedExtensions { get; } = [".wav", ".mp3"];
+    public static IReadOnlyList<string> SupportedExtensions { get; } = [".wav", ".mp3", ".flac", ".ogg"];
 
     /// <summary>
     /// The constant bitrates (kbit/s) of MPEG-1 Layer III, the MP3 of 32, 44.1 and 48 kHz audio. Any other value would be
@@ -38,12 +39,13 @@ public static class AudioEncoder
         _ => [],
     };
 
-    /// <summary>Writes <paramref name="clip"/> to <paramref name="path"/> in the format its extension names (.wav or .mp3).</summary>
+    /// <summary>Writes <paramref name="clip"/> to <paramref name="path"/> in the format its extension names (.wav, .mp3, .flac or .ogg).</summary>
     /// <param name="path">The output file; its extension (case-insensitive) picks the format.</param>
     /// <param name="clip">The audio to write.</param>
     /// <param name="options">Format settings; <see langword="null"/> for <see cref="AudioWriteOptions.Default"/>.</param>
     /// <exception cref="SpectroFlowException">The extension is not one of <see cref="SupportedExtensions"/>, or encoding failed.</exception>
     /// <exception cref="NativeLibraryMissingException">MP3 output was asked for and libmp3lame.so.0 is not installed.</exception>
+    /// <exception cref="SpectroFlowException">FLAC or Ogg output was asked for and ffmpeg is not installed.</exception>
     public static void Write(string path, AudioClip clip, AudioWriteOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -57,6 +59,11 @@ public static class AudioEncoder
         else if (extension.Equals(".mp3", StringComparison.OrdinalIgnoreCase))
         {
             WriteMp3(path, clip, options.Mp3BitrateKbps);
+        }
+        else if (FfmpegEncoder.TryGetFormat(extension, out _))
+        {
+            byte[] encoded = FfmpegEncoder.Encode(clip, extension, path, options.FfmpegPath);
+            WriteAtomically(path, stream => stream.Write(encoded));
         }
         else
         {
@@ -85,6 +92,13 @@ public static class AudioEncoder
             }
 
             _ = LameLibrary.Default;
+        }
+        else if (FfmpegEncoder.TryGetFormat(extension, out string formatName))
+        {
+            if (FfmpegDecoder.Locate(options.FfmpegPath) is null)
+            {
+                throw FfmpegEncoder.Missing(path, formatName);
+            }
         }
         else if (!extension.Equals(".wav", StringComparison.OrdinalIgnoreCase))
         {
@@ -160,6 +174,34 @@ public static class AudioEncoder
         using var stream = new MemoryStream();
         Mp3Encoder.Encode(lame, stream, clip, bitrateKbps);
         return stream.ToArray();
+    }
+
+    /// <summary>
+    /// Returns <paramref name="clip"/> as a complete FLAC file (16-bit, so its samples are exactly those of
+    /// <see cref="EncodeWav"/> with <see cref="WavSampleFormat.Pcm16"/>), encoded by ffmpeg.
+    /// </summary>
+    /// <param name="clip">The audio to encode (at most 8 channels).</param>
+    /// <param name="ffmpegPath">The ffmpeg executable; <see langword="null"/> searches the PATH.</param>
+    /// <returns>The bytes of the FLAC file.</returns>
+    /// <exception cref="SpectroFlowException">ffmpeg is not installed or failed.</exception>
+    public static byte[] EncodeFlac(AudioClip clip, string? ffmpegPath = null)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        return FfmpegEncoder.Encode(clip, ".flac", clip.Name, ffmpegPath);
+    }
+
+    /// <summary>
+    /// Returns <paramref name="clip"/> as a complete Ogg Vorbis file (libvorbis quality
+    /// <see cref="FfmpegEncoder.VorbisQuality"/>, about 192 kbit/s for stereo 44.1 kHz), encoded by ffmpeg.
+    /// </summary>
+    /// <param name="clip">The audio to encode (at most 8 channels).</param>
+    /// <param name="ffmpegPath">The ffmpeg executable; <see langword="null"/> searches the PATH.</param>
+    /// <returns>The bytes of the Ogg file.</returns>
+    /// <exception cref="SpectroFlowException">ffmpeg is not installed or failed.</exception>
+    public static byte[] EncodeOggVorbis(AudioClip clip, string? ffmpegPath = null)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        return FfmpegEncoder.Encode(clip, ".ogg", clip.Name, ffmpegPath);
     }
 
     /// <summary>The single path by which every file output is written; see <see cref="AtomicFile.Write"/>.</summary>

@@ -120,11 +120,11 @@ public sealed class AudioEncoderTests : IDisposable
     [Fact]
     public void Write_UnsupportedExtension_ListsSupportedFormatsAndWritesNothing()
     {
-        string path = _directory.File("out.flac");
+        string path = _directory.File("out.aiff");
 
         Action write = () => AudioEncoder.Write(path, new AudioClip(8000, [[0f]]));
 
-        write.Should().ThrowExactly<SpectroFlowException>().WithMessage("*out.flac*'.flac'*supported: .wav, .mp3*");
+        write.Should().ThrowExactly<SpectroFlowException>().WithMessage("*out.aiff*'.aiff'*supported: .wav, .mp3, .flac, .ogg");
         _directory.FileNames().Should().BeEmpty();
     }
 
