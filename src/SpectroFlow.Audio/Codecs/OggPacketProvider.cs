@@ -340,11 +340,24 @@ internal sealed class OggPacketProvider : IPacketProvider
 
             int byteIndex = _bitPosition >> 3;
             int shift = _bitPosition & 7;
-            int bytes = (shift + bitsRead + 7) >> 3;
-            ulong value = (ulong)data[byteIndex] >> shift;
-            for (int i = 1; i < bytes; i++)
+            ulong value;
+            if (byteIndex + 8 <= data.Length)
             {
-                value |= (ulong)data[byteIndex + i] << ((i * 8) - shift);
+                // Huffman decoding peeks at every codeword: one unaligned 64-bit load instead of a byte loop.
+                value = BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(byteIndex)) >> shift;
+                if (shift + bitsRead > 64)
+                {
+                    value |= (ulong)data[byteIndex + 8] << (64 - shift);
+                }
+            }
+            else
+            {
+                int bytes = (shift + bitsRead + 7) >> 3;
+                value = (ulong)data[byteIndex] >> shift;
+                for (int i = 1; i < bytes; i++)
+                {
+                    value |= (ulong)data[byteIndex + i] << ((i * 8) - shift);
+                }
             }
 
             return bitsRead == 64 ? value : value & ((1UL << bitsRead) - 1);
