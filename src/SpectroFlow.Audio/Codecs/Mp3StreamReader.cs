@@ -232,6 +232,17 @@ internal sealed class Mp3StreamReader : AudioStreamReader
     private void WarnTrailing(long from)
     {
         long bytes = _end - from;
+        Span<byte> head = stackalloc byte[4];
+        _stream.Position = from;
+        if (bytes >= 4 && _stream.ReadAtLeast(head, 4, throwOnEndOfStream: false) == 4
+            && MpegAudioFrameHeader.TryParse(head, out MpegAudioFrameHeader header) && header.IsSameStreamAs(_reference) && header.FrameLength > bytes)
+        {
+            Warn(string.Create(
+                CultureInfo.InvariantCulture,
+                $"the file ends in the middle of an MP3 frame ({bytes:N0} of its {header.FrameLength:N0} bytes, after {Seconds(_framesOut)} of audio): cut short?"));
+            return;
+        }
+
         if (bytes <= IgnoredTrailingBytes || IsAllZero(from, bytes))
         {
             return;

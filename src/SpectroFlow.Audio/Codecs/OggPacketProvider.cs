@@ -49,7 +49,10 @@ internal sealed class OggPacketProvider : IPacketProvider
 
     public int StreamSerial => _serial;
 
-    /// <summary>The byte range of the last damage skipped since the previous call, or <see langword="null"/>; clears it.</summary>
+    /// <summary>
+    /// The byte range of the last damage skipped since the previous call, or <see langword="null"/>; clears it. A range
+    /// that ends at the stream's length is the end of the file (cut short, or junk after the last page).
+    /// </summary>
     public (long From, long To)? TakeSkippedRegion()
     {
         (long From, long To)? skipped = _skipped;
@@ -294,6 +297,9 @@ internal sealed class OggPacketProvider : IPacketProvider
 
         return granule;
     }
+
+    /// <summary>True when <paramref name="region"/> runs to the end of the stream (no valid page follows it).</summary>
+    public bool IsAtEnd((long From, long To) region) => region.To >= _stream.Length && region.To > region.From;
 
     /// <summary>Formats a skipped byte range for a warning.</summary>
     public static string DescribeBytes((long From, long To) region) => region.To > region.From

@@ -74,6 +74,15 @@ internal static class OggVorbisDecoder
             }
 
             _region = null;
+            if (provider.IsAtEnd(region))
+            {
+                // Nothing decodable follows: how much is lost cannot be known (the shortfall warning says it when the file states a length).
+                Reader.Warn(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"the file ends with {region.To - region.From:N0} bytes that are not a complete Ogg page (offsets {region.From:N0} to {region.To:N0}), after {Reader.Seconds(_regionAt)} of audio: cut short or damaged"));
+                return;
+            }
+
             string what = OggPacketProvider.DescribeBytes(region);
             string cost = lost > 0
                 ? $"{Reader.Seconds(lost)} of audio lost (from {Reader.Seconds(_regionAt)} to {Reader.Seconds(_regionAt + lost)} of the original)"

@@ -61,6 +61,24 @@ public sealed partial class DamagedStreamTests(HeldOutMusic music) : IClassFixtu
         reader.FramesRead.Should().BeLessThan(reader.StatedFrames!.Value - (44100 / 2));
     }
 
+    [Theory]
+    [InlineData("ogg", "the file ends with * bytes that are not a complete Ogg page (offsets *), after 2?.?? s of audio: cut short or damaged")]
+    [InlineData("mp3", "the file ends in the middle of an MP3 frame (* of its * bytes, after 2?.?? s of audio): cut short?")]
+    public void Decode_CutShortMidPage_WarnsThatTheFileEndsInTheMiddleOfIt(string format, string expected)
+    {
+        byte[] data = File.ReadAllBytes(format == "mp3" ? music.Mp3 : music.Ogg);
+        string path = _directory.File("cut." + format);
+
+        // Cut 1000 bytes into a page or frame past the middle: the first 1000 bytes of one are there, its end is not.
+        int middle = IndexOf(data, format == "mp3" ? [0xFF, 0xFB] : "OggS"u8.ToArray(), data.Length / 2);
+        File.WriteAllBytes(path, data[..(middle + 1000)]);
+        var warnings = new List<string>();
+
+        AudioDecoder.Decode(path, new AudioDecodeOptions { Warning = warnings.Add });
+
+        warnings.Should().ContainMatch(expected);
+    }
+
     [Fact]
     public void Decode_UndamagedMusic_RaisesNoWarnings()
     {
@@ -100,6 +118,13 @@ public sealed partial class DamagedStreamTests(HeldOutMusic music) : IClassFixtu
         string path = _directory.File(name);
         File.WriteAllBytes(path, damaged);
         return path;
+    }
+
+    private static int IndexOf(byte[] data, byte[] pattern, int from)
+    {
+        int index = data.AsSpan(from).IndexOf(pattern);
+        index.Should().BeGreaterThanOrEqualTo(0);
+        return from + index;
     }
 
     private static double FirstSeconds(string text) =>
