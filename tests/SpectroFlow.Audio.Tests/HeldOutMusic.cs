@@ -4,7 +4,8 @@ namespace SpectroFlow.Audio.Tests;
 
 /// <summary>
 /// About 40 s of real music (the three bundled samples of datasets/samples, joined), as 16-bit WAV and encoded by
-/// ffmpeg as MP3 (libmp3lame, 192 kbit/s) and Ogg Vorbis (libvorbis -q:a 4). Made once per test class that uses it.
+/// ffmpeg as MP3 (libmp3lame, 192 kbit/s) and Ogg Vorbis (libvorbis -q:a 4). Made once for the test classes of the
+/// <see cref="HeldOutMusicGroup"/>.
 /// </summary>
 public sealed class HeldOutMusic : IDisposable
 {
@@ -34,4 +35,12 @@ public sealed class HeldOutMusic : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _directory.Dispose();
+}
+
+/// <summary>The test classes that share one <see cref="HeldOutMusic"/> (making it takes a few seconds of ffmpeg).</summary>
+[CollectionDefinition(Name)]
+public sealed class HeldOutMusicGroup : ICollectionFixture<HeldOutMusic>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "held-out music";
 }

@@ -39,9 +39,9 @@ public abstract class AudioStreamReader : IDisposable
     public abstract int ChannelCount { get; }
 
     /// <summary>
-    /// The number of frames the source declares (exact for WAV; from the container for MP3 and Ogg, where the decoder
-    /// may deliver a few frames fewer), or <see langword="null"/> when it is not known before reading (ffmpeg, a WAV
-    /// read from a pipe).
+    /// The number of frames the source declares (exact for WAV and for MP3 with a LAME/Info tag; from the last granule
+    /// position for Ogg), or <see langword="null"/> when it is not known before reading (ffmpeg, a WAV read from a pipe,
+    /// an MP3 without a Xing/Info frame). Damaged data can make fewer frames come out (see <see cref="Warnings"/>).
     /// </summary>
     public virtual long? TotalFrames => null;
 

@@ -9,7 +9,8 @@ using SpectroFlow.TestKit.Audio;
 namespace SpectroFlow.Audio.Tests.Blocks;
 
 /// <summary>decode and decode-slices log what the decoder noticed as <c>warning: STEP: ITEM: PROBLEM</c> in the run's log.</summary>
-public sealed class DecodeWarningsTests(HeldOutMusic music) : IClassFixture<HeldOutMusic>, IDisposable
+[Collection(HeldOutMusicGroup.Name)]
+public sealed class DecodeWarningsTests(HeldOutMusic music) : IDisposable
 {
     private readonly TemporaryDirectory _directory = new();
 

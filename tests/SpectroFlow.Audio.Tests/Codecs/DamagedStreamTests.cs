@@ -11,7 +11,8 @@ namespace SpectroFlow.Audio.Tests.Codecs;
 /// Real music encoded by ffmpeg, with garbage put in the middle: the decoders skip the damage and go on like ffmpeg
 /// does, and say what was lost and where; a cut-off WAV says how much is missing.
 /// </summary>
-public sealed partial class DamagedStreamTests(HeldOutMusic music) : IClassFixture<HeldOutMusic>, IDisposable
+[Collection(HeldOutMusicGroup.Name)]
+public sealed partial class DamagedStreamTests(HeldOutMusic music) : IDisposable
 {
     private readonly TemporaryDirectory _directory = new();
 

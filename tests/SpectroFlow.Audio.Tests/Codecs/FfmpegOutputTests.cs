@@ -9,7 +9,8 @@ using SpectroFlow.TestKit.Audio;
 namespace SpectroFlow.Audio.Tests.Codecs;
 
 /// <summary>FLAC and Ogg Vorbis output, encoded by ffmpeg, decoded back with our decoders.</summary>
-public sealed class FfmpegOutputTests(HeldOutMusic music) : IClassFixture<HeldOutMusic>, IDisposable
+[Collection(HeldOutMusicGroup.Name)]
+public sealed class FfmpegOutputTests(HeldOutMusic music) : IDisposable
 {
     private readonly TemporaryDirectory _directory = new();
 

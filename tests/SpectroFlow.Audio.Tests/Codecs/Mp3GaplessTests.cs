@@ -8,7 +8,8 @@ namespace SpectroFlow.Audio.Tests.Codecs;
 /// MP3s with a LAME/Info tag decode to exactly the samples that were encoded, in place: the encoder delay plus the
 /// decoder's 529 samples are dropped at the start and the padding at the end (as ffmpeg and LAME do).
 /// </summary>
-public sealed class Mp3GaplessTests(HeldOutMusic music) : IClassFixture<HeldOutMusic>, IDisposable
+[Collection(HeldOutMusicGroup.Name)]
+public sealed class Mp3GaplessTests(HeldOutMusic music) : IDisposable
 {
     private readonly TemporaryDirectory _directory = new();
 
