@@ -31,4 +31,28 @@ internal static class Ffmpeg
 
         return path;
     }
+
+    /// <summary>How many frames ffmpeg decodes from <paramref name="path"/> (what it recovers from a damaged file).</summary>
+    public static long DecodedFrames(string path, int channels)
+    {
+        var startInfo = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in new[] { "-hide_banner", "-loglevel", "quiet", "-nostdin", "-i", path, "-f", "f32le", "-" })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using Process process = Process.Start(startInfo)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        long bytes = 0;
+        byte[] buffer = new byte[1 << 16];
+        int read;
+        while ((read = process.StandardOutput.BaseStream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            bytes += read;
+        }
+
+        process.WaitForExit();
+        return bytes / sizeof(float) / channels;
+    }
 }

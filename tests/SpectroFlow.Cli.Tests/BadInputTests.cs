@@ -60,10 +60,10 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public async Task ImageToAudio_UnsupportedOutputExtension_FailsBeforeConverting()
     {
-        CliResult result = await CliRunner.RunAsync("image-to-audio", Fixtures.RiffusionMonoPng, Path.Combine(_directory, "out.flac"));
+        CliResult result = await CliRunner.RunAsync("image-to-audio", Fixtures.RiffusionMonoPng, Path.Combine(_directory, "out.aiff"));
 
         result.ExitCode.Should().Be(2);
-        result.ErrorLines.Should().ContainSingle().Which.Should().Contain("out.flac").And.Contain(".wav");
+        result.ErrorLines.Should().ContainSingle().Which.Should().Contain("out.aiff").And.Contain(".wav");
     }
 
     [Theory]

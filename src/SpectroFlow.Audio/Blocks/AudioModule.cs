@@ -16,6 +16,6 @@ public static class AudioModule
             .Add("slice", (SliceOptions o, BlockServices s) => new SliceBlock(o), "Cuts a clip into fixed-length clips (5119 ms = 512 columns).")
             .Add("mel", (MelOptions o, BlockServices s) => new MelBlock(o), "Audio to a mel spectrogram (mixes and resamples to the parameters).")
             .Add("invert", (InvertOptions o, BlockServices s) => new InvertBlock(o), "Mel spectrogram back to audio (Griffin-Lim, seeded per item).")
-            .Add("write-audio", (WriteAudioOptions o, BlockServices s) => new WriteAudioBlock(o), "Writes clips as wav or mp3 under the output root.", ExecutionKind.Io);
+            .Add("write-audio", (WriteAudioOptions o, BlockServices s) => new WriteAudioBlock(o), "Writes clips as wav, mp3, flac or ogg under the output root.", ExecutionKind.Io);
     }
 }

@@ -55,7 +55,7 @@ public sealed class DecodeBlock(DecodeOptions options) : IBlock<SourceFile, Audi
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
-        AudioClip clip = Decode(input.FullPath);
+        AudioClip clip = Decode(input.FullPath, context, cancellationToken);
         AddSourceMetadata(context.OutputMetadata, input.FullPath, clip.SampleRate, clip.ChannelCount);
         context.OutputMetadata[WorkItem.Keys.DurationSeconds] = clip.DurationSeconds;
         return ValueTask.FromResult(clip);
@@ -69,9 +69,19 @@ public sealed class DecodeBlock(DecodeOptions options) : IBlock<SourceFile, Audi
         metadata[ChannelsKey] = (long)channels;
     }
 
-    private AudioClip Decode(string path)
+    /// <summary>
+    /// Decode options that send each decoder warning (damage skipped, audio missing) to the run's log as
+    /// <c>warning: STEP: ITEM: PROBLEM</c>, and make an ffmpeg child stopped by the run's cancellation a cancellation.
+    /// </summary>
+    internal static AudioDecodeOptions RunOptions(BlockContext context, CancellationToken cancellationToken) => new()
     {
-        using AudioStreamReader reader = AudioDecoder.Open(path);
+        Warning = problem => context.Run.Log($"warning: {context.BlockId}: {context.Item.Key}: {problem}"),
+        CancellationToken = cancellationToken,
+    };
+
+    private AudioClip Decode(string path, BlockContext context, CancellationToken cancellationToken)
+    {
+        using AudioStreamReader reader = AudioDecoder.Open(path, RunOptions(context, cancellationToken));
         long frameLimit = (long)(options.MaxMinutes * 60 * reader.SampleRate);
         if (reader.TotalFrames is long total && total > frameLimit)
         {

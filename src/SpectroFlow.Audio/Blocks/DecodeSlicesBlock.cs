@@ -28,7 +28,7 @@ public sealed class DecodeSlicesBlock(DecodeSlicesOptions options) : IExpandingB
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
-        AudioStreamReader reader = AudioDecoder.Open(input.FullPath);
+        AudioStreamReader reader = AudioDecoder.Open(input.FullPath, DecodeBlock.RunOptions(context, cancellationToken));
         using (reader)
         {
             var sourceMetadata = new Dictionary<string, object>(StringComparer.Ordinal);

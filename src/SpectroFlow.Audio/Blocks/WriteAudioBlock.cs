@@ -16,18 +16,24 @@ public enum AudioFileFormat
 
     /// <summary>MPEG layer III (.mp3, needs libmp3lame).</summary>
     Mp3,
+
+    /// <summary>FLAC, 16-bit lossless (.flac, encoded by ffmpeg).</summary>
+    Flac,
+
+    /// <summary>Ogg Vorbis (.ogg, encoded by ffmpeg).</summary>
+    Ogg,
 }
 
 /// <summary>Options of <see cref="WriteAudioBlock"/>.</summary>
 public sealed class WriteAudioOptions : FileOutputOptions
 {
     /// <summary>File format.</summary>
-    [Description("wav or mp3.")]
+    [Description("wav, mp3, flac or ogg (flac and ogg need ffmpeg).")]
     public AudioFileFormat Format { get; init; } = AudioFileFormat.Wav;
 
     /// <summary>MP3 bitrate in kbit/s.</summary>
-    [Range(8, 320)]
-    [Description("MP3 bitrate in kbit/s (8..320, a standard MPEG-1/2 rate).")]
+    [Range(32, 320)]
+    [Description("MP3 bitrate in kbit/s: 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256 or 320 (MPEG-1 Layer III).")]
     public int Bitrate { get; init; } = AudioEncoder.DefaultMp3BitrateKbps;
 
     /// <summary>32-bit float WAV instead of 16-bit PCM.</summary>
@@ -44,7 +50,7 @@ public sealed class WriteAudioOptions : FileOutputOptions
             errors.Add("bitrate", $"bitrate {Bitrate} is not one of {string.Join(", ", AudioEncoder.Mp3Bitrates)}");
         }
 
-        if (Float && Format == AudioFileFormat.Mp3)
+        if (Float && Format != AudioFileFormat.Wav)
         {
             errors.Add("float", "float applies to wav only");
         }
@@ -60,11 +66,21 @@ public sealed class WriteAudioBlock(WriteAudioOptions options) : IBlock<AudioCli
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
-        byte[] bytes = options.Format == AudioFileFormat.Mp3
-            ? AudioEncoder.EncodeMp3(input, options.Bitrate)
-            : AudioEncoder.EncodeWav(input, options.Float ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16);
+        byte[] bytes = options.Format switch
+        {
+            AudioFileFormat.Mp3 => AudioEncoder.EncodeMp3(input, options.Bitrate),
+            AudioFileFormat.Flac => AudioEncoder.EncodeFlac(input),
+            AudioFileFormat.Ogg => AudioEncoder.EncodeOggVorbis(input),
+            _ => AudioEncoder.EncodeWav(input, options.Float ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16),
+        };
         cancellationToken.ThrowIfCancellationRequested();
-        string extension = options.Format == AudioFileFormat.Mp3 ? ".mp3" : ".wav";
+        string extension = options.Format switch
+        {
+            AudioFileFormat.Mp3 => ".mp3",
+            AudioFileFormat.Flac => ".flac",
+            AudioFileFormat.Ogg => ".ogg",
+            _ => ".wav",
+        };
         WrittenFile file = OutputNaming.Publish(context.Run, options.Folder, options.Name, extension, context.Item, bytes);
         return ValueTask.FromResult(file);
     }

@@ -20,4 +20,17 @@ public sealed class AudioDecodeOptions
     /// searches the PATH. A path that does not exist counts as "ffmpeg is not installed".
     /// </summary>
     public string? FfmpegPath { get; init; }
+
+    /// <summary>
+    /// Receives each problem the decoder noticed and worked around (damaged data skipped, with the time range lost; a
+    /// file cut short), as one line without the file name, when it is noticed; <see langword="null"/> ignores them
+    /// (they are also in <see cref="AudioStreamReader.Warnings"/>).
+    /// </summary>
+    public Action<string>? Warning { get; init; }
+
+    /// <summary>
+    /// The run's cancellation: when it is cancelled, an ffmpeg child that stops (a terminal's Ctrl+C, or the reader
+    /// being disposed) is reported as <see cref="OperationCanceledException"/>, not as a file that cannot be decoded.
+    /// </summary>
+    public CancellationToken CancellationToken { get; init; }
 }

@@ -241,6 +241,7 @@ public static class AudioDecoder
             reader.TakeOwnership(stream);
         }
 
+        reader.SetWarningHandler(options.Warning);
         return reader;
     }
 
@@ -267,7 +268,7 @@ public static class AudioDecoder
 
         if (StartsWith(head, "RIFF") || StartsWith(head, "RF64") || StartsWith(head, "BW64") || StartsWith(head, "RIFX"))
         {
-            return WavReader.Open(stream, name);
+            return OpenWav(stream, name, filePath, options);
         }
 
         if (StartsWith(head, "OggS"))
@@ -313,9 +314,9 @@ public static class AudioDecoder
             throw DecodeFailure.Create(name, $"it is not audio: it looks like {nonAudio}");
         }
 
-        if (Mp3Decoder.TryFindFrames(stream, 0, out _))
+        if (Mp3Decoder.TryFindFrames(stream, 0, out long firstFrame))
         {
-            return Mp3Decoder.Open(stream, name);
+            return Mp3Decoder.Open(stream, firstFrame, name);
         }
 
         throw DecodeFailure.Create(
@@ -323,14 +324,32 @@ public static class AudioDecoder
             $"it is not a recognised audio format (WAV, MP3, Ogg Vorbis or FLAC expected); it starts with {HexPreview(head)}");
     }
 
+    /// <summary>WAV in process; a WAV encoding the reader lacks (A-law, mu-law, ADPCM, ...) through ffmpeg when it is installed.</summary>
+    private static AudioStreamReader OpenWav(Stream stream, string name, string? filePath, AudioDecodeOptions options)
+    {
+        if (FfmpegDecoder.Locate(options.FfmpegPath) is null)
+        {
+            return WavReader.Open(stream, name);
+        }
+
+        WavReader? reader = WavReader.Open(stream, name, out string? codec, allowUnsupportedCodec: true);
+        if (reader is not null)
+        {
+            return reader;
+        }
+
+        stream.Position = 0;
+        return OpenWithFfmpeg(stream, name, filePath, codec ?? "WAV", options);
+    }
+
     private static AudioStreamReader OpenMp3(Stream stream, long start, string name)
     {
-        if (!Mp3Decoder.TryFindFrames(stream, start, out _))
+        if (!Mp3Decoder.TryFindFrames(stream, start, out long firstFrame))
         {
             throw DecodeFailure.Create(name, "it has an MP3 (ID3) tag but no valid MPEG audio frames follow it (corrupt or truncated MP3)");
         }
 
-        return Mp3Decoder.Open(stream, name);
+        return Mp3Decoder.Open(stream, firstFrame, name);
     }
 
     private static AudioStreamReader OpenOgg(Stream stream, ReadOnlySpan<byte> head, string name, string? filePath, AudioDecodeOptions options)
@@ -363,7 +382,7 @@ public static class AudioDecoder
             throw DecodeFailure.Create(name, $"{formatName} needs ffmpeg (apt-get install ffmpeg) or convert it to WAV");
         }
 
-        return FfmpegDecoder.Open(ffmpeg, stream, filePath, name, formatName);
+        return FfmpegDecoder.Open(ffmpeg, stream, filePath, name, formatName, options.CancellationToken);
     }
 
     private static bool IsAdtsAac(ReadOnlySpan<byte> head) =>

@@ -14,6 +14,11 @@ namespace SpectroFlow.Audio.Codecs;
 public abstract class AudioStreamReader : IDisposable
 {
     private IDisposable? _ownedSource;
+    private List<string>? _warnings;
+    private Action<string>? _warningHandler;
+    private long _framesRead;
+    private bool _ended;
+    private bool _shortfallReported;
     private bool _disposed;
 
     /// <summary>Creates a reader whose messages name <paramref name="name"/>.</summary>
@@ -34,11 +39,27 @@ public abstract class AudioStreamReader : IDisposable
     public abstract int ChannelCount { get; }
 
     /// <summary>
-    /// The number of frames the source declares (exact for WAV; from the container for MP3 and Ogg, where the decoder
-    /// may deliver a few frames fewer), or <see langword="null"/> when it is not known before reading (ffmpeg, a WAV
-    /// read from a pipe).
+    /// The number of frames the source declares (exact for WAV and for MP3 with a LAME/Info tag; from the last granule
+    /// position for Ogg), or <see langword="null"/> when it is not known before reading (ffmpeg, a WAV read from a pipe,
+    /// an MP3 without a Xing/Info frame). Damaged data can make fewer frames come out (see <see cref="Warnings"/>).
     /// </summary>
     public virtual long? TotalFrames => null;
+
+    /// <summary>
+    /// The length the container states, in frames, when it states one (an MP3's Xing/Info frame count, an Ogg stream's
+    /// last granule position, a WAV data chunk's declared size, even when the file is cut short); otherwise
+    /// <see cref="TotalFrames"/>. When less audio than this comes out, a warning says so at the end.
+    /// </summary>
+    public virtual long? StatedFrames => TotalFrames;
+
+    /// <summary>Frames returned by <see cref="Read"/> so far.</summary>
+    public long FramesRead => _framesRead;
+
+    /// <summary>
+    /// What the decoder noticed and worked around so far (skipped damaged data with the time range lost, a file cut
+    /// short), one line each without the file name, in the order noticed. Decoding goes on after a warning.
+    /// </summary>
+    public IReadOnlyList<string> Warnings => (IReadOnlyList<string>?)_warnings ?? [];
 
     /// <summary>
     /// Reads up to <paramref name="frameCount"/> frames into <paramref name="destination"/>[c][<paramref name="offset"/>..]
@@ -74,13 +95,69 @@ public abstract class AudioStreamReader : IDisposable
             return 0;
         }
 
+        int read;
         try
         {
-            return ReadCore(destination, offset, frameCount);
+            read = ReadCore(destination, offset, frameCount);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not InvalidAudioException)
         {
             throw DecodeFailure.FromException(Name, ex);
+        }
+
+        _framesRead += read;
+        if (read == 0 && !_ended)
+        {
+            _ended = true;
+            WarnIfShort();
+        }
+
+        return read;
+    }
+
+    /// <summary>
+    /// Sends every warning, those already noticed first, to <paramref name="handler"/> as well as to <see cref="Warnings"/>
+    /// (<see cref="AudioDecodeOptions.Warning"/>).
+    /// </summary>
+    internal void SetWarningHandler(Action<string>? handler)
+    {
+        _warningHandler = handler;
+        if (handler is not null && _warnings is not null)
+        {
+            foreach (string warning in _warnings)
+            {
+                handler(warning);
+            }
+        }
+    }
+
+    /// <summary>Records a warning (one line, without the file name) and passes it to the handler.</summary>
+    /// <param name="problem">What was noticed and what it costs, e.g. the time range lost.</param>
+    protected internal void Warn(string problem)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(problem);
+        (_warnings ??= []).Add(problem);
+        _warningHandler?.Invoke(problem);
+    }
+
+    /// <summary>Records a warning that already says how much of <see cref="StatedFrames"/> is missing, so the end does not repeat it.</summary>
+    /// <param name="problem">The warning.</param>
+    protected internal void WarnShortfall(string problem)
+    {
+        _shortfallReported = true;
+        Warn(problem);
+    }
+
+    /// <summary>Formats <paramref name="frames"/> as seconds at <see cref="SampleRate"/> (<c>12.34 s</c>).</summary>
+    protected internal string Seconds(long frames) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{frames / (double)SampleRate:0.00} s");
+
+    private void WarnIfShort()
+    {
+        // Codec padding differs between decoders by up to a frame or two; 50 ms is well above that and well below damage.
+        if (!_shortfallReported && StatedFrames is long stated && stated - _framesRead > SampleRate / 20)
+        {
+            Warn($"only {Seconds(_framesRead)} of audio decoded but the file states {Seconds(stated)}: {Seconds(stated - _framesRead)} missing");
         }
     }
 

@@ -13,6 +13,14 @@ internal static class FfmpegDecoder
 {
     private const int MaxErrorChars = 4000;
 
+    // ffmpeg's exit status after SIGINT/SIGTERM ("Exiting normally, received signal 2").
+    private const int InterruptedExitCode = 255;
+
+    // How long an interrupted ffmpeg waits for the run's cancellation, which the same Ctrl+C triggers a moment later.
+    private static readonly TimeSpan s_cancellationGrace = TimeSpan.FromSeconds(1);
+
+    private static readonly Lazy<string?> s_setsid = new(() => FindOnPath("setsid"));
+
     /// <summary>The ffmpeg executable to run, or <see langword="null"/> when it is not installed.</summary>
     public static string? Locate(string? configuredPath)
     {
@@ -21,13 +29,51 @@ internal static class FfmpegDecoder
             return File.Exists(configuredPath) ? configuredPath : null;
         }
 
+        return FindOnPath(OperatingSystem.IsWindows() ? "ffmpeg.exe" : "ffmpeg");
+    }
+
+    /// <summary>
+    /// A process for <paramref name="executable"/>: run through <c>setsid</c> when it is installed, so the child is in a
+    /// session of its own and a terminal's Ctrl+C (SIGINT to the foreground process group) reaches only SpectroFlow,
+    /// which then stops the child itself.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string executable)
+    {
+        if (OperatingSystem.IsWindows() || s_setsid.Value is not { } setsid)
+        {
+            return new ProcessStartInfo(executable);
+        }
+
+        var startInfo = new ProcessStartInfo(setsid);
+        startInfo.ArgumentList.Add("--wait");
+        startInfo.ArgumentList.Add("--");
+        startInfo.ArgumentList.Add(executable);
+        return startInfo;
+    }
+
+    /// <summary>
+    /// Throws <see cref="OperationCanceledException"/> when <paramref name="process"/> failed because the run is being
+    /// cancelled: the token is cancelled, or ffmpeg was interrupted by a signal and the token is cancelled within a
+    /// moment (the same Ctrl+C).
+    /// </summary>
+    public static void ThrowIfCancelled(Process process, CancellationToken cancellationToken)
+    {
+        if (!cancellationToken.IsCancellationRequested && process.HasExited && process.ExitCode == InterruptedExitCode && cancellationToken.CanBeCanceled)
+        {
+            _ = cancellationToken.WaitHandle.WaitOne(s_cancellationGrace);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private static string? FindOnPath(string executable)
+    {
         string? searchPath = Environment.GetEnvironmentVariable("PATH");
         if (string.IsNullOrEmpty(searchPath))
         {
             return null;
         }
 
-        string executable = OperatingSystem.IsWindows() ? "ffmpeg.exe" : "ffmpeg";
         foreach (string directory in searchPath.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             string fullPath = Path.Combine(directory, executable);
@@ -45,16 +91,14 @@ internal static class FfmpegDecoder
     /// file itself (which lets ffmpeg seek, e.g. in MP4 files whose index is at the end), and returns a reader of its
     /// output. The process is killed and reaped when the reader is disposed.
     /// </summary>
-    public static AudioStreamReader Open(string ffmpeg, Stream input, string? filePath, string name, string formatName)
+    public static AudioStreamReader Open(string ffmpeg, Stream input, string? filePath, string name, string formatName, CancellationToken cancellationToken)
     {
-        var startInfo = new ProcessStartInfo(ffmpeg)
-        {
-            RedirectStandardInput = filePath is null,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            CreateNoWindow = true,
-        };
+        ProcessStartInfo startInfo = StartInfo(ffmpeg);
+        startInfo.RedirectStandardInput = filePath is null;
+        startInfo.RedirectStandardOutput = true;
+        startInfo.RedirectStandardError = true;
+        startInfo.UseShellExecute = false;
+        startInfo.CreateNoWindow = true;
         foreach (string argument in new[] { "-hide_banner", "-nostats", "-loglevel", "error" })
         {
             startInfo.ArgumentList.Add(argument);
@@ -87,7 +131,7 @@ internal static class FfmpegDecoder
             throw DecodeFailure.Create(name, $"{formatName} needs ffmpeg but '{ffmpeg}' could not be started: {ex.Message}", ex);
         }
 
-        var reader = new Reader(process, name, formatName);
+        var reader = new Reader(process, name, formatName, cancellationToken);
         try
         {
             reader.Start(filePath is null ? input : null);
@@ -141,7 +185,7 @@ internal static class FfmpegDecoder
     }
 
     /// <summary>Reads ffmpeg's float WAV output as it comes; stderr is drained in the background so ffmpeg never blocks on it.</summary>
-    private sealed class Reader(Process process, string name, string formatName) : AudioStreamReader(name)
+    internal sealed class Reader(Process process, string name, string formatName, CancellationToken cancellationToken) : AudioStreamReader(name)
     {
         private readonly StringBuilder _errorText = new();
         private Task _feeder = Task.CompletedTask;
@@ -231,7 +275,14 @@ internal static class FfmpegDecoder
             base.Dispose(disposing);
         }
 
-        private InvalidAudioException Failure() =>
-            DecodeFailure.Create(Name, $"ffmpeg could not decode it as {formatName}: {FirstLine(_errorText) ?? $"exit code {process.ExitCode}"}");
+        /// <summary>The process id of ffmpeg (tests interrupt it).</summary>
+        public int ProcessId => process.Id;
+
+        private InvalidAudioException Failure()
+        {
+            // A child that died because the run is stopping (Ctrl+C) is a cancellation, not a broken file.
+            ThrowIfCancelled(process, cancellationToken);
+            return DecodeFailure.Create(Name, $"ffmpeg could not decode it as {formatName}: {FirstLine(_errorText) ?? $"exit code {process.ExitCode}"}");
+        }
     }
 }

@@ -6,7 +6,7 @@ namespace SpectroFlow.Audio.Codecs;
 internal delegate int InterleavedRead(float[] buffer, int offset, int count);
 
 /// <summary>
-/// An <see cref="AudioStreamReader"/> over a decoder that produces interleaved floats (NLayer, NVorbis): reads into a
+/// An <see cref="AudioStreamReader"/> over a decoder that produces interleaved floats (NVorbis): reads into a
 /// pooled scratch buffer and de-interleaves into the caller's planar buffers. Samples of an incomplete frame are kept
 /// for the next read, so the channels never drift apart. Owns (disposes) the decoder.
 /// </summary>

@@ -21,6 +21,9 @@ internal sealed unsafe class LameLibrary
         Init = (delegate* unmanaged[Cdecl]<nint>)NativeLibrary.GetExport(handle, "lame_init");
         SetNumChannels = (delegate* unmanaged[Cdecl]<nint, int, int>)NativeLibrary.GetExport(handle, "lame_set_num_channels");
         SetInSampleRate = (delegate* unmanaged[Cdecl]<nint, int, int>)NativeLibrary.GetExport(handle, "lame_set_in_samplerate");
+        SetOutSampleRate = (delegate* unmanaged[Cdecl]<nint, int, int>)NativeLibrary.GetExport(handle, "lame_set_out_samplerate");
+        GetOutSampleRate = (delegate* unmanaged[Cdecl]<nint, int>)NativeLibrary.GetExport(handle, "lame_get_out_samplerate");
+        GetBitrate = (delegate* unmanaged[Cdecl]<nint, int>)NativeLibrary.GetExport(handle, "lame_get_brate");
         SetBitrate = (delegate* unmanaged[Cdecl]<nint, int, int>)NativeLibrary.GetExport(handle, "lame_set_brate");
         SetMode = (delegate* unmanaged[Cdecl]<nint, int, int>)NativeLibrary.GetExport(handle, "lame_set_mode");
         SetQuality = (delegate* unmanaged[Cdecl]<nint, int, int>)NativeLibrary.GetExport(handle, "lame_set_quality");
@@ -41,6 +44,15 @@ internal sealed unsafe class LameLibrary
 
     /// <summary>lame_set_in_samplerate.</summary>
     public delegate* unmanaged[Cdecl]<nint, int, int> SetInSampleRate { get; }
+
+    /// <summary>lame_set_out_samplerate (0 lets LAME choose, and it lowers the rate for low bitrates).</summary>
+    public delegate* unmanaged[Cdecl]<nint, int, int> SetOutSampleRate { get; }
+
+    /// <summary>lame_get_out_samplerate: the rate the file will have (after lame_init_params).</summary>
+    public delegate* unmanaged[Cdecl]<nint, int> GetOutSampleRate { get; }
+
+    /// <summary>lame_get_brate: the bitrate the file will have in kbit/s (after lame_init_params).</summary>
+    public delegate* unmanaged[Cdecl]<nint, int> GetBitrate { get; }
 
     /// <summary>lame_set_brate (kbit/s).</summary>
     public delegate* unmanaged[Cdecl]<nint, int, int> SetBitrate { get; }

@@ -30,6 +30,7 @@ internal static unsafe class Mp3Encoder
         {
             Check(lame.SetNumChannels(encoder, channels), "lame_set_num_channels", clip);
             Check(lame.SetInSampleRate(encoder, source.SampleRate), "lame_set_in_samplerate", clip);
+            Check(lame.SetOutSampleRate(encoder, source.SampleRate), "lame_set_out_samplerate", clip);
             Check(lame.SetVbr(encoder, LameVbrOff), "lame_set_VBR", clip);
             Check(lame.SetBitrate(encoder, bitrateKbps), "lame_set_brate", clip);
             Check(lame.SetMode(encoder, channels == 1 ? LameModeMono : LameModeJointStereo), "lame_set_mode", clip);
@@ -39,6 +40,15 @@ internal static unsafe class Mp3Encoder
             {
                 throw new SpectroFlowException(
                     $"Cannot encode '{clip.Name}' as MP3: LAME rejected {bitrateKbps} kbit/s at {source.SampleRate} Hz, {channels} ch (lame_init_params failed)");
+            }
+
+            // The callers check the rate and bitrate; this guards against LAME silently choosing others anyway.
+            int outRate = lame.GetOutSampleRate(encoder);
+            int outBitrate = lame.GetBitrate(encoder);
+            if (outRate != source.SampleRate || outBitrate != bitrateKbps)
+            {
+                throw new SpectroFlowException(
+                    $"Cannot encode '{clip.Name}' as MP3: LAME would write {outBitrate} kbit/s at {outRate} Hz instead of {bitrateKbps} kbit/s at {source.SampleRate} Hz");
             }
 
             long startPosition = stream.CanSeek ? stream.Position : 0;

@@ -54,13 +54,14 @@ internal sealed class WavReader : AudioStreamReader
     // Bytes of the data chunk not read yet; long.MaxValue when its size is unknown (read to the end of the stream).
     private long _remainingBytes;
 
-    private WavReader(Stream stream, string name, WavFormat format, long dataBytes, long? totalFrames)
+    private WavReader(Stream stream, string name, WavFormat format, long dataBytes, long? totalFrames, long? statedFrames)
         : base(name)
     {
         _stream = stream;
         _format = format;
         _remainingBytes = dataBytes;
         TotalFrames = totalFrames;
+        StatedFrames = statedFrames;
     }
 
     public override int SampleRate => _format.SampleRate;
@@ -69,12 +70,22 @@ internal sealed class WavReader : AudioStreamReader
 
     public override long? TotalFrames { get; }
 
+    public override long? StatedFrames { get; }
+
     /// <summary>
     /// Reads the header up to the start of the samples and returns a reader positioned there (the stream is read
     /// sequentially from its current position and is not disposed).
     /// </summary>
-    public static WavReader Open(Stream stream, string name)
+    public static WavReader Open(Stream stream, string name) => Open(stream, name, out _, allowUnsupportedCodec: false)!;
+
+    /// <summary>
+    /// Like <see cref="Open(Stream, string)"/>, but a valid header of an encoding this reader cannot decode (A-law, mu-law,
+    /// ADPCM, ...) returns <see langword="null"/> and the format's name (<c>A-law WAV</c>) instead of throwing, so it can
+    /// be decoded otherwise.
+    /// </summary>
+    public static WavReader? Open(Stream stream, string name, out string? unsupportedCodec, bool allowUnsupportedCodec)
     {
+        unsupportedCodec = null;
         Span<byte> header = stackalloc byte[12];
         if (ReadFully(stream, header) < header.Length)
         {
@@ -136,7 +147,12 @@ internal sealed class WavReader : AudioStreamReader
                             throw DecodeFailure.Create(name, "the WAV header is truncated (incomplete fmt chunk)");
                         }
 
-                        format = ParseFormat(chunkBody.AsSpan(0, wanted), name);
+                        format = ParseFormat(chunkBody.AsSpan(0, wanted), name, allowUnsupportedCodec, out unsupportedCodec);
+                        if (format is null)
+                        {
+                            return null;
+                        }
+
                         SkipOrThrow(stream, chunkSize - (uint)wanted + (chunkSize & 1), name, "fmt");
                         break;
                     }
@@ -164,8 +180,9 @@ internal sealed class WavReader : AudioStreamReader
         }
     }
 
-    private static WavFormat ParseFormat(ReadOnlySpan<byte> fmt, string name)
+    private static WavFormat? ParseFormat(ReadOnlySpan<byte> fmt, string name, bool allowUnsupportedCodec, out string? unsupportedCodec)
     {
+        unsupportedCodec = null;
         ushort formatTag = BinaryPrimitives.ReadUInt16LittleEndian(fmt);
         int channels = BinaryPrimitives.ReadUInt16LittleEndian(fmt[2..]);
         uint sampleRate = BinaryPrimitives.ReadUInt32LittleEndian(fmt[4..]);
@@ -184,18 +201,25 @@ internal sealed class WavReader : AudioStreamReader
             encodingTag = BinaryPrimitives.ReadUInt16LittleEndian(subFormat);
             if (!subFormat[2..].SequenceEqual(s_subFormatGuidTail))
             {
-                throw DecodeFailure.Create(name, $"unsupported WAVE_FORMAT_EXTENSIBLE sub-format {new Guid(subFormat)}; only PCM and IEEE float can be decoded");
+                string subFormatName = $"WAVE_FORMAT_EXTENSIBLE sub-format {new Guid(subFormat)}";
+                unsupportedCodec = $"WAV ({subFormatName})";
+                return allowUnsupportedCodec
+                    ? null
+                    : throw DecodeFailure.Create(name, $"unsupported {subFormatName}; only PCM and IEEE float can be decoded");
             }
         }
 
-        SampleEncoding encoding = encodingTag switch
+        if (encodingTag is not FormatPcm and not FormatIeeeFloat)
         {
-            FormatPcm => SampleEncoding.Pcm,
-            FormatIeeeFloat => SampleEncoding.Float,
-            _ => throw DecodeFailure.Create(
-                name,
-                $"unsupported WAV encoding {DescribeFormatTag(encodingTag)}; only PCM and IEEE float WAV can be decoded (convert it, e.g. ffmpeg -i in.wav -c:a pcm_s16le out.wav)"),
-        };
+            unsupportedCodec = s_formatTagNames.TryGetValue(encodingTag, out string? known) ? $"{known} WAV" : $"WAV (format tag 0x{encodingTag:X4})";
+            return allowUnsupportedCodec
+                ? null
+                : throw DecodeFailure.Create(
+                    name,
+                    $"unsupported WAV encoding {DescribeFormatTag(encodingTag)}; only PCM and IEEE float WAV can be decoded (convert it, e.g. ffmpeg -i in.wav -c:a pcm_s16le out.wav)");
+        }
+
+        SampleEncoding encoding = encodingTag == FormatPcm ? SampleEncoding.Pcm : SampleEncoding.Float;
 
         if (channels == 0)
         {
@@ -248,9 +272,21 @@ internal sealed class WavReader : AudioStreamReader
                 : DecodeFailure.NoAudio(name);
         }
 
-        return bytesToRead >= 0
-            ? new WavReader(stream, name, format, expectedFrames * format.BlockAlign, expectedFrames)
-            : new WavReader(stream, name, format, long.MaxValue, null);
+        if (bytesToRead < 0)
+        {
+            return new WavReader(stream, name, format, long.MaxValue, null, declaredSize >= 0 ? declaredSize / format.BlockAlign : null);
+        }
+
+        long statedFrames = declaredSize >= 0 ? declaredSize / format.BlockAlign : expectedFrames;
+        var reader = new WavReader(stream, name, format, expectedFrames * format.BlockAlign, expectedFrames, statedFrames);
+        if (statedFrames > expectedFrames)
+        {
+            reader.WarnShortfall(
+                $"the file is cut short: its data chunk states {reader.Seconds(statedFrames)} of audio but only {reader.Seconds(expectedFrames)} " +
+                $"are present; {reader.Seconds(statedFrames - expectedFrames)} missing (from {reader.Seconds(expectedFrames)} to {reader.Seconds(statedFrames)})");
+        }
+
+        return reader;
     }
 
     protected override int ReadCore(float[][] destination, int offset, int frameCount)

@@ -63,10 +63,15 @@ internal static class AudioToImageCommand
 
             bool keepRate = result.GetValue(nativeRate) && p.Scale == IntensityScale.PerImageMax;
             bool segment = startSeconds is not null || durationSeconds is not null;
+            var decoding = new AudioDecodeOptions
+            {
+                Warning = problem => context.Logger.Warning("{File}: {Problem}", inputPath, problem),
+                CancellationToken = cancellationToken,
+            };
             if (clip is null)
             {
                 OutputTarget.File(outputPath, ".png", "give a file name ending in .png, or --clip-ms to write clips into a folder");
-                AudioClip audio = segment ? ReadSegment(inputPath, startSeconds, durationSeconds).ReadAll() : AudioDecoder.Decode(inputPath);
+                AudioClip audio = segment ? ReadSegment(inputPath, startSeconds, durationSeconds, decoding).ReadAll() : AudioDecoder.Decode(inputPath, decoding);
                 p = keepRate ? WithSampleRate(p, audio.SampleRate, inputPath) : p;
                 SpectrogramImage image = ToImage(audio.WithName(inputPath), p, cancellationToken);
                 SpectrogramPng.Write(outputPath, image);
@@ -75,7 +80,7 @@ internal static class AudioToImageCommand
             }
 
             // Clips are cut while the file streams, so a long file never sits in memory whole.
-            using AudioStreamReader reader = segment ? ReadSegment(inputPath, startSeconds, durationSeconds) : AudioDecoder.Open(inputPath);
+            using AudioStreamReader reader = segment ? ReadSegment(inputPath, startSeconds, durationSeconds, decoding) : AudioDecoder.Open(inputPath, decoding);
             p = keepRate ? WithSampleRate(p, reader.SampleRate, inputPath) : p;
             LastClipPolicy policy = result.GetValue(last) == "drop" ? LastClipPolicy.Drop : LastClipPolicy.Pad;
             OutputTarget.Folder(outputPath);
@@ -97,8 +102,8 @@ internal static class AudioToImageCommand
     /// <summary>Audio files a folder input converts (WAV, MP3, Ogg in process; the others through ffmpeg).</summary>
     private static readonly string[] s_audioGlobs = ["**/*.{wav,mp3,ogg,flac,opus,m4a,aac,aif,aiff,wma,WAV,MP3,OGG,FLAC,OPUS,M4A,AAC,AIF,AIFF,WMA}"];
 
-    private static SegmentReader ReadSegment(string inputPath, double? startSeconds, double? durationSeconds) =>
-        new(AudioDecoder.Open(inputPath), startSeconds ?? 0, durationSeconds);
+    private static SegmentReader ReadSegment(string inputPath, double? startSeconds, double? durationSeconds, AudioDecodeOptions decoding) =>
+        new(AudioDecoder.Open(inputPath, decoding), startSeconds ?? 0, durationSeconds);
 
     /// <summary>The recipe steps of a folder input: decode (or decode-slices), mel with the given parameters, encode, write.</summary>
     private static List<IReadOnlyList<(string Key, object Value)>> FolderSteps(ParseResult result, SpectrogramOptions parameters, int? clip, string? last)

@@ -14,7 +14,7 @@ internal static class ImageToAudioCommand
     public static Command Create(CliContext context)
     {
         var input = new Argument<string>("input") { Description = "Spectrogram PNG (parameters from its EXIF, else the preset)" };
-        var output = new Argument<string>("output") { Description = "Output audio: .wav or .mp3" };
+        var output = new Argument<string>("output") { Description = "Output audio: .wav, .mp3, .flac or .ogg (flac and ogg through ffmpeg)" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of Griffin-Lim's random initial phases", DefaultValueFactory = _ => 0 };
         var raw = new Option<bool>("--raw") { Description = "No output levelling (Riffusion normalises peak, RMS to -12 dBFS, then peak to -0.1 dBFS)" };
         var bitrate = new Option<int>("--bitrate") { Description = "MP3 bitrate in kbit/s", DefaultValueFactory = _ => 192 };

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Reflection;
 using Serilog;
+using Serilog.Events;
 using Serilog.Formatting.Compact;
 using SpectroFlow.Engine.Recipes;
 using SpectroFlow.Engine.Running;
@@ -136,7 +137,11 @@ internal static class RunCommand
         }
 
         log.Information("run {Recipe} -> {Output} (shard {Shard}, seed {Seed}, resume {Resume})", plan.File, plan.OutputRoot, shard?.ToString() ?? "all", plan.Seed, options.Resume);
-        var runner = new RecipeRunner(line => log.Information("{Line}", line));
+        var runner = new RecipeRunner(line =>
+        {
+            bool warning = line.StartsWith("warning: ", StringComparison.Ordinal);
+            log.Write(warning ? LogEventLevel.Warning : LogEventLevel.Information, "{Line}", warning ? line["warning: ".Length..] : line);
+        });
         RunReport report = live is not null
             ? await live.RunAsync(plan, options, runner, stop.Token).ConfigureAwait(false)
             : await runner.RunAsync(plan, options, stop.Token).ConfigureAwait(false);

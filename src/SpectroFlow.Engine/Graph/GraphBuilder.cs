@@ -68,7 +68,8 @@ internal static class GraphBuilder
         state.Joins = joins;
         state.Roots = new RootTracker(
             ordered.Count,
-            [.. joins.Select(j => new RootTracker.Watcher(ancestors[j.Step.Id], j.RootCompleteAsync))])
+            [.. joins.Select(j => new RootTracker.Watcher(ancestors[j.Step.Id], j.RootCompleteAsync))],
+            Windows(plan, ancestors))
         {
             Finished = state.RootFinishedAsync,
         };
@@ -116,6 +117,27 @@ internal static class GraphBuilder
 #pragma warning restore CA1031
         {
         }
+    }
+
+    /// <summary>
+    /// Open source items allowed per input feeding a zip or a window over everything: enough to keep every step busy
+    /// (the sum of the steps' capacities), so the window throttles only when the join waits for an item that is late.
+    /// Groups over everything hold all their source items open until their one output is written, so their inputs
+    /// are not limited (a group block keeps only what it needs of the parts it has read).
+    /// </summary>
+    private static Dictionary<int, int> Windows(RunPlan plan, Dictionary<string, int[]> ancestors)
+    {
+        int limit = 2 + plan.Steps.Sum(s => s.Block.Shape == BlockShape.Source ? 1 : s.Capacity);
+        var windows = new Dictionary<int, int>();
+        foreach (PlannedStep step in plan.Steps.Where(s => s.Pairing is Pairing.Zip || (s.Pairing == Pairing.Window && s.Grouping == Grouping.All)))
+        {
+            foreach (int ancestor in ancestors[step.Id].Where(a => plan.Steps[a].Block.Shape == BlockShape.Source))
+            {
+                windows[ancestor] = limit;
+            }
+        }
+
+        return windows;
     }
 
     /// <summary>Every step's ancestors (indices, graph order), the step itself excluded.</summary>

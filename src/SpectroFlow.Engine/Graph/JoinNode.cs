@@ -502,12 +502,15 @@ internal sealed class JoinNode : GraphNode
             }
         }
 
+        // What the block has read is kept without its payload: only its ancestry and metadata are needed for the output
+        // and for releasing it, so a group over a whole run does not hold every image or clip in memory.
         static async IAsyncEnumerable<WorkItem> Rest(Held first, ChannelReader<Held> reader, List<Held> parts)
         {
+            parts[0] = new Held(first.Item.WithPayload(PayloadReleased.Instance));
             yield return first.Item;
             await foreach (Held next in reader.ReadAllAsync().ConfigureAwait(false))
             {
-                parts.Add(next);
+                parts.Add(new Held(next.Item.WithPayload(PayloadReleased.Instance)));
                 yield return next.Item;
             }
         }
@@ -629,6 +632,12 @@ internal sealed class JoinNode : GraphNode
             cancellationToken.ThrowIfCancellationRequested();
             yield return part.Item;
         }
+    }
+
+    /// <summary>Stands for the payload of a part a group block has already read.</summary>
+    private sealed class PayloadReleased
+    {
+        public static PayloadReleased Instance { get; } = new();
     }
 
     /// <summary>One inbox entry: an item for a port, or a signal (admitted, listed, complete, port done).</summary>

@@ -87,7 +87,7 @@ internal sealed class SourceNode : GraphNode
                     break;
                 }
 
-                State.Roots.Register(item.Key, Index);
+                await State.Roots.RegisterAsync(item.Key, Index, token).ConfigureAwait(false);
                 await State.AnnounceAsync(Index, item.Key).ConfigureAwait(false);
                 Counter.Succeeded();
                 await EmitAsync(item).ConfigureAwait(false);

@@ -16,13 +16,22 @@ internal sealed class RootTracker
     private readonly ConcurrentDictionary<string, RootState> _roots = new(StringComparer.Ordinal);
     private readonly int _steps;
     private readonly IReadOnlyList<Watcher> _watchers;
+    private readonly Dictionary<int, SemaphoreSlim> _windows = [];
 
     /// <param name="steps">Number of steps (inputs included) in graph order.</param>
     /// <param name="watchers">Combining steps that need to know when a root is complete at their input.</param>
-    public RootTracker(int steps, IReadOnlyList<Watcher> watchers)
+    /// <param name="windows">
+    /// Inputs (step index) whose open source items are limited, and the limit: the inputs of steps that restore natural
+    /// order across source items, so a delayed first item cannot let the rest pile up at the join.
+    /// </param>
+    public RootTracker(int steps, IReadOnlyList<Watcher> watchers, IReadOnlyDictionary<int, int>? windows = null)
     {
         _steps = steps;
         _watchers = watchers;
+        foreach ((int input, int limit) in windows ?? new Dictionary<int, int>())
+        {
+            _windows[input] = new SemaphoreSlim(limit, limit);
+        }
     }
 
     /// <summary>Called once a root is finished everywhere (every delivery processed).</summary>
@@ -38,10 +47,18 @@ internal sealed class RootTracker
         public HashSet<int> AncestorSet { get; } = [.. Ancestors];
     }
 
-    /// <summary>A root starts: one delivery held by its input until it has been sent on.</summary>
-    public void Register(string root, int inputStep)
+    /// <summary>
+    /// A root starts: one delivery held by its input until it has been sent on. Waits while its input already has as
+    /// many open roots as its window allows.
+    /// </summary>
+    public async ValueTask RegisterAsync(string root, int inputStep, CancellationToken cancellationToken)
     {
-        var state = new RootState(_steps, _watchers.Count);
+        if (_windows.TryGetValue(inputStep, out SemaphoreSlim? window))
+        {
+            await window.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var state = new RootState(_steps, _watchers.Count) { Input = inputStep };
         state.Pending[inputStep] = 1;
         state.Total = 1;
         if (!_roots.TryAdd(root, state))
@@ -72,7 +89,7 @@ internal sealed class RootTracker
         }
     }
 
-    /// <summary>The delivery held by <paramref name="root"/>'s input (<see cref="Register"/>) is done.</summary>
+    /// <summary>The delivery held by <paramref name="root"/>'s input (<see cref="RegisterAsync"/>) is done.</summary>
     public async ValueTask ReleaseAsync(string root, int step)
     {
         if (!_roots.TryGetValue(root, out RootState? state))
@@ -91,9 +108,17 @@ internal sealed class RootTracker
             }
         }
 
-        if (finished && _roots.TryRemove(root, out _) && Finished is { } onFinished)
+        if (finished && _roots.TryRemove(root, out _))
         {
-            await onFinished(root).ConfigureAwait(false);
+            if (_windows.TryGetValue(state.Input, out SemaphoreSlim? window))
+            {
+                window.Release();
+            }
+
+            if (Finished is { } onFinished)
+            {
+                await onFinished(root).ConfigureAwait(false);
+            }
         }
     }
 
@@ -115,6 +140,8 @@ internal sealed class RootTracker
         public int[] Pending { get; } = new int[steps];
 
         public int[] Signalled { get; } = new int[watchers];
+
+        public int Input { get; init; }
 
         public int Total;
     }

@@ -279,4 +279,18 @@ public sealed class AudioBlocksTests
         new WriteAudioOptions().Validate(errors);
         errors.IsEmpty.Should().BeTrue();
     }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(16)]
+    [InlineData(144)]
+    public void WriteAudioOptions_BitrateLameWouldChange_IsRefusedAtLoad(int bitrate)
+    {
+        var errors = new ValidationErrors();
+
+        new WriteAudioOptions { Format = AudioFileFormat.Mp3, Bitrate = bitrate }.Validate(errors);
+
+        errors.Errors.Should().ContainSingle().Which.Message.Should().Be(
+            $"bitrate {bitrate} is not one of 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320");
+    }
 }

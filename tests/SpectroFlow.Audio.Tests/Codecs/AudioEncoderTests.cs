@@ -120,11 +120,11 @@ public sealed class AudioEncoderTests : IDisposable
     [Fact]
     public void Write_UnsupportedExtension_ListsSupportedFormatsAndWritesNothing()
     {
-        string path = _directory.File("out.flac");
+        string path = _directory.File("out.aiff");
 
         Action write = () => AudioEncoder.Write(path, new AudioClip(8000, [[0f]]));
 
-        write.Should().ThrowExactly<SpectroFlowException>().WithMessage("*out.flac*'.flac'*supported: .wav, .mp3*");
+        write.Should().ThrowExactly<SpectroFlowException>().WithMessage("*out.aiff*'.aiff'*supported: .wav, .mp3, .flac, .ogg");
         _directory.FileNames().Should().BeEmpty();
     }
 
@@ -160,14 +160,67 @@ public sealed class AudioEncoderTests : IDisposable
 
     [Theory]
     [InlineData(0)]
+    [InlineData(8)]
     [InlineData(100)]
+    [InlineData(144)]
     [InlineData(321)]
     public void WriteMp3_IllegalBitrate_ThrowsListingLegalOnes(int bitrate)
     {
         Action write = () => AudioEncoder.WriteMp3(_directory.File("x.mp3"), new AudioClip(44100, [new float[10]]), bitrate);
 
-        write.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*not an MP3 bitrate*8, 16, 24*320*");
+        write.Should().Throw<ArgumentOutOfRangeException>()
+            .WithMessage($"{bitrate} kbit/s is not an MP3 bitrate; use one of 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320.*");
         _directory.FileNames().Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(144)]
+    public void EnsureWritable_BitrateLameWouldChange_IsOneLineListingTheAllowedValues(int bitrate)
+    {
+        string path = _directory.File("out.mp3");
+
+        Action check = () => AudioEncoder.EnsureWritable(path, new AudioWriteOptions { Mp3BitrateKbps = bitrate });
+
+        check.Should().ThrowExactly<SpectroFlowException>().WithMessage(
+            $"Cannot write '{path}': {bitrate} kbit/s is not an MP3 bitrate; use one of 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320");
+    }
+
+    [Theory]
+    [InlineData(32)]
+    [InlineData(40)]
+    [InlineData(48)]
+    [InlineData(56)]
+    [InlineData(64)]
+    [InlineData(80)]
+    [InlineData(96)]
+    [InlineData(112)]
+    [InlineData(128)]
+    [InlineData(160)]
+    [InlineData(192)]
+    [InlineData(224)]
+    [InlineData(256)]
+    [InlineData(320)]
+    public void EncodeMp3_EveryAllowedBitrate_IsWrittenAtThatBitrateAndTheClipsRate(int bitrate)
+    {
+        AudioClip clip = SignalGenerator.SineClip(44100, 1.0, 0.5, 440, 660);
+
+        byte[] mp3 = AudioEncoder.EncodeMp3(clip, bitrate);
+
+        // The first frame is LAME's Info frame; the second is audio.
+        MpegAudioFrameHeader.TryParse(mp3, out MpegAudioFrameHeader info).Should().BeTrue();
+        MpegAudioFrameHeader.TryParse(mp3.AsSpan(info.FrameLength), out MpegAudioFrameHeader audio).Should().BeTrue();
+        audio.SampleRate.Should().Be(44100);
+        audio.Bitrate.Should().Be(bitrate * 1000);
+        AudioDecoder.Decode(new MemoryStream(mp3), "x.mp3").SampleRate.Should().Be(44100);
+    }
+
+    [Fact]
+    public void EncodeMp3_RateMp3CannotHold_IsRefusedNotResampled()
+    {
+        Action encode = () => AudioEncoder.EncodeMp3(SignalGenerator.SineClip(96000, 0.5, 0.5, 440).WithName("hi.wav"));
+
+        encode.Should().ThrowExactly<SpectroFlowException>().WithMessage("Cannot encode 'hi.wav' as MP3: 96000 Hz is not an MP3 sample rate*");
     }
 
     [Fact]
