@@ -335,6 +335,41 @@ public sealed class JoinTests
     }
 
     [Fact]
+    public async Task OrderedJoin_LateFirstItem_DoesNotLetTheRestPileUp()
+    {
+        var probe = new Probe();
+        RunReport report = await RunAsync(probe, """
+            inputs:
+              - id: numbers
+                use: count
+                count: 300
+            steps:
+              - id: shuffle
+                use: add
+                amount: 0
+                late_on: 0
+                parallelism: 2
+                capacity: 4
+              - id: blend
+                use: pair
+                pairing: window
+                group: all
+                parallelism: 1
+                capacity: 2
+              - id: slow
+                use: slow-text
+                delay_ms: 1
+                parallelism: 1
+                capacity: 1
+            """);
+
+        report.Succeeded.Should().BeTrue();
+        Texts(report, "slow").Should().BeEmpty();
+        report.Steps["slow"].Succeeded.Should().Be(299);
+        probe.MaxGap.Should().BeLessThan(40, "while item 0 is late, the other worker may run ahead only as far as the input's window of open source items");
+    }
+
+    [Fact]
     public async Task Pair_SeedsComeFromKeys_NotFromRunOrder()
     {
         const string Recipe = """

@@ -41,6 +41,9 @@ internal sealed class AddOptions : IBlockOptions
 
     public int DelayMs { get; init; }
 
+    /// <summary>A value that takes 300 ms (a late item); -1 for none.</summary>
+    public int LateOn { get; init; } = -1;
+
     public void Validate(ValidationErrors errors)
     {
         if (Mode == ToyMode.MultiplyThenAdd && Scale == 0)
@@ -95,6 +98,11 @@ internal sealed class AddBlock(AddOptions options, Probe probe) : IBlock<int, in
             if (options.DelayMs > 0)
             {
                 await Task.Delay(options.DelayMs, cancellationToken);
+            }
+
+            if (input == options.LateOn)
+            {
+                await Task.Delay(300, cancellationToken);
             }
 
             context.OutputMetadata["added"] = (long)options.Amount;
