@@ -147,6 +147,7 @@ public static class RecipeSchema
                 json.WriteEndObject();
                 WriteCount(json, "parallelism", 256);
                 WriteCount(json, "capacity", 100_000);
+                WriteCombining(json, block);
             }
 
             foreach (OptionProperty option in block.Options)
@@ -161,6 +162,59 @@ public static class RecipeSchema
         json.WriteEndArray();
         json.WriteEndObject();
         json.WriteEndObject();
+    }
+
+    /// <summary><c>inputs</c>, <c>pairing</c> and <c>one</c> for pair blocks, <c>group</c> for pair and group blocks.</summary>
+    private static void WriteCombining(Utf8JsonWriter json, BlockDescriptor block)
+    {
+        if (block.Shape == BlockShape.Pair)
+        {
+            json.WriteStartObject("inputs");
+            json.WriteString("type", "object");
+            json.WriteString("description", $"The step feeding each port: {string.Join(", ", block.Ports.Select(p => $"{p.Name} ({p.Type.Name})"))}.");
+            json.WriteBoolean("additionalProperties", false);
+            json.WriteStartObject("properties");
+            foreach (BlockPort port in block.Ports)
+            {
+                json.WriteStartObject(port.Name);
+                json.WriteString("type", "string");
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteStartObject("pairing");
+            json.WriteStartArray("enum");
+            foreach (Recipes.Pairing pairing in Enum.GetValues<Recipes.Pairing>().Where(p => p != Recipes.Pairing.None))
+            {
+                json.WriteStringValue(Recipes.PairingNames.ToRecipeName(pairing));
+            }
+
+            json.WriteEndArray();
+            json.WriteString("description", "by-key (default with inputs), zip, each-with-one (with one:), window (default with from:).");
+            json.WriteEndObject();
+            json.WriteStartObject("one");
+            json.WriteStartArray("enum");
+            foreach (BlockPort port in block.Ports)
+            {
+                json.WriteStringValue(port.Name);
+            }
+
+            json.WriteEndArray();
+            json.WriteString("description", "pairing: each-with-one: the port whose single item pairs with every item of the other.");
+            json.WriteEndObject();
+        }
+
+        if (block.Shape is BlockShape.Pair or BlockShape.Group)
+        {
+            json.WriteStartObject("group");
+            json.WriteStartArray("enum");
+            json.WriteStringValue("source");
+            json.WriteStringValue("all");
+            json.WriteEndArray();
+            json.WriteString("description", "source (default): the items of each source item; all: every item of the step, in natural order.");
+            json.WriteEndObject();
+        }
     }
 
     private static void WriteCount(Utf8JsonWriter json, string name, int maximum)
