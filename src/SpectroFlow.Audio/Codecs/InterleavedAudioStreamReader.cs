@@ -78,16 +78,7 @@ internal sealed class InterleavedAudioStreamReader : AudioStreamReader
             return 0; // The end (a dangling partial frame is dropped).
         }
 
-        ReadOnlySpan<float> interleaved = _scratch.AsSpan(_pendingStart, frames * channels);
-        for (int c = 0; c < channels; c++)
-        {
-            Span<float> target = destination[c].AsSpan(offset, frames);
-            int source = c;
-            for (int i = 0; i < target.Length; i++, source += channels)
-            {
-                target[i] = interleaved[source];
-            }
-        }
+        Deinterleave(_scratch.AsSpan(_pendingStart, frames * channels), destination, offset, frames, channels);
 
         _pendingStart += frames * channels;
         _pendingCount -= frames * channels;
@@ -107,5 +98,19 @@ internal sealed class InterleavedAudioStreamReader : AudioStreamReader
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>Copies <paramref name="frames"/> interleaved frames into the planar <paramref name="destination"/> at <paramref name="offset"/>.</summary>
+    internal static void Deinterleave(ReadOnlySpan<float> interleaved, float[][] destination, int offset, int frames, int channels)
+    {
+        for (int c = 0; c < channels; c++)
+        {
+            Span<float> target = destination[c].AsSpan(offset, frames);
+            int source = c;
+            for (int i = 0; i < target.Length; i++, source += channels)
+            {
+                target[i] = interleaved[source];
+            }
+        }
     }
 }

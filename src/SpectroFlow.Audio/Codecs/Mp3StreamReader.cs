@@ -97,16 +97,7 @@ internal sealed class Mp3StreamReader : AudioStreamReader
             return 0;
         }
 
-        ReadOnlySpan<float> interleaved = _pending.AsSpan(_pendingStart, frames * channels);
-        for (int c = 0; c < channels; c++)
-        {
-            Span<float> target = destination[c].AsSpan(offset, frames);
-            int source = c;
-            for (int i = 0; i < target.Length; i++, source += channels)
-            {
-                target[i] = interleaved[source];
-            }
-        }
+        InterleavedAudioStreamReader.Deinterleave(_pending.AsSpan(_pendingStart, frames * channels), destination, offset, frames, channels);
 
         _pendingStart += frames * channels;
         _pendingCount -= frames * channels;

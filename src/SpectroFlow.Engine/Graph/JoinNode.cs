@@ -444,34 +444,18 @@ internal sealed class JoinNode : GraphNode
         }).ConfigureAwait(false);
     }
 
-    private async Task RunPairAsync(WorkItem a, WorkItem b, WorkItem? reference)
+    private Task RunPairAsync(WorkItem a, WorkItem b, WorkItem? reference)
     {
-        CancellationToken token = State.Token;
         WorkItem[] parts = reference is null ? [a, b] : [reference == a ? b : a];
         WorkItem combined = WorkItem.Combine(a.Key + "+" + b.Key, a.Payload, parts, reference is null ? null : [reference], a.Metadata);
-        if (token.IsCancellationRequested)
-        {
-            Counter.Cancelled();
-            return;
-        }
-
         var context = new BlockContext(State.Run, Step.Id, combined);
-        try
-        {
-            object result = await Step.Block.Pair!(Block, a, b, context, token).ConfigureAwait(false);
-            await EmitCombinedAsync(combined, result, context).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            Counter.Cancelled();
-        }
-#pragma warning disable CA1031 // a failed pair becomes an error record; the run goes on
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            Counter.Failed();
-            State.Fail(Step.Id, combined, RunState.OneLine(ex));
-        }
+        return GuardAsync(
+            async token =>
+            {
+                object result = await Step.Block.Pair!(Block, a, b, context, token).ConfigureAwait(false);
+                await EmitCombinedAsync(combined, result, context).ConfigureAwait(false);
+            },
+            () => combined);
     }
 
     private async Task RunWholeGroupAsync()
@@ -518,34 +502,18 @@ internal sealed class JoinNode : GraphNode
 
     private async Task RunGroupAsync(string key, IReadOnlyList<Held> parts, IAsyncEnumerable<WorkItem> items)
     {
-        CancellationToken token = State.Token;
         WorkItem first = parts[0].Item;
-        WorkItem context0 = WorkItem.Combine(key, first.Payload, [first]);
-        var context = new BlockContext(State.Run, Step.Id, context0);
+        var context = new BlockContext(State.Run, Step.Id, WorkItem.Combine(key, first.Payload, [first]));
         try
         {
-            if (token.IsCancellationRequested)
-            {
-                Counter.Cancelled();
-                return;
-            }
-
-            object result = await Step.Block.Group!(Block, items, context, token).ConfigureAwait(false);
-            WorkItem[] all = [.. parts.Select(p => p.Item)];
-            WorkItem combined = WorkItem.Combine(key, result, all, metadata: SharedMetadata(all));
-            await EmitCombinedAsync(combined, result, context).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            Counter.Cancelled();
-        }
-#pragma warning disable CA1031 // a failed group becomes an error record; the run goes on
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            Counter.Failed();
-            WorkItem[] all = [.. parts.Select(p => p.Item)];
-            State.Fail(Step.Id, WorkItem.Combine(key, first.Payload, all), RunState.OneLine(ex));
+            await GuardAsync(
+                async token =>
+                {
+                    object result = await Step.Block.Group!(Block, items, context, token).ConfigureAwait(false);
+                    WorkItem[] all = [.. parts.Select(p => p.Item)];
+                    await EmitCombinedAsync(WorkItem.Combine(key, result, all, metadata: SharedMetadata(all)), result, context).ConfigureAwait(false);
+                },
+                () => WorkItem.Combine(key, first.Payload, [.. parts.Select(p => p.Item)])).ConfigureAwait(false);
         }
         finally
         {
@@ -556,6 +524,36 @@ internal sealed class JoinNode : GraphNode
                     await DropAsync(part).ConfigureAwait(false);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Runs one pair or group: cancelled when the run is (before or during), a failure becomes one error record for
+    /// <paramref name="failedItem"/> and the run goes on.
+    /// </summary>
+    private async Task GuardAsync(Func<CancellationToken, Task> work, Func<WorkItem> failedItem)
+    {
+        CancellationToken token = State.Token;
+        if (token.IsCancellationRequested)
+        {
+            Counter.Cancelled();
+            return;
+        }
+
+        try
+        {
+            await work(token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            Counter.Cancelled();
+        }
+#pragma warning disable CA1031 // a failed pair or group becomes an error record; the run goes on
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Counter.Failed();
+            State.Fail(Step.Id, failedItem(), RunState.OneLine(ex));
         }
     }
 
