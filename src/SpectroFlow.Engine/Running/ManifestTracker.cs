@@ -202,10 +202,11 @@ internal sealed class ManifestTracker : IDisposable
             }
         }
 
+        Dictionary<string, bool> upToDate = GroupsUpToDate(single, inputHashes);
         var planned = new Dictionary<string, Assessment>(StringComparer.Ordinal);
         foreach ((string key, Assessment assessment) in single)
         {
-            planned[key] = assessment.Decision == Decision.Skip && !GroupUpToDate(key, single, inputHashes)
+            planned[key] = assessment.Decision == Decision.Skip && !upToDate.GetValueOrDefault(key)
                 ? new Assessment(Decision.Run, assessment.InputSha256, null)
                 : assessment;
         }
@@ -213,36 +214,55 @@ internal sealed class ManifestTracker : IDisposable
         _planned = planned;
     }
 
-    private static bool GroupUpToDate(string key, Dictionary<string, Assessment> single, Dictionary<string, string> inputHashes)
+    /// <summary>
+    /// For every listed item that is up to date on its own: whether its whole group is (every member listed and up to
+    /// date, every recorded reference unchanged). Groups are the connected parts of the previous entries' groups, each
+    /// walked once.
+    /// </summary>
+    private Dictionary<string, bool> GroupsUpToDate(Dictionary<string, Assessment> single, Dictionary<string, string> inputHashes)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal) { key };
-        var pending = new Stack<string>([key]);
-        while (pending.Count > 0)
+        var verdict = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach ((string key, Assessment assessment) in single)
         {
-            string member = pending.Pop();
-            if (!single.TryGetValue(member, out Assessment? assessment) || assessment.Decision != Decision.Skip || assessment.Reused is not { } entry)
+            if (assessment.Decision != Decision.Skip || verdict.ContainsKey(key))
             {
-                return false;
+                continue;
             }
 
-            foreach ((string reference, string sha) in entry.References ?? new Dictionary<string, string>())
+            var members = new List<string> { key };
+            var seen = new HashSet<string>(StringComparer.Ordinal) { key };
+            bool ok = true;
+            for (int i = 0; i < members.Count; i++)
             {
-                if (!inputHashes.TryGetValue(reference, out string? now) || now != sha)
+                string member = members[i];
+                ok &= single.TryGetValue(member, out Assessment? own) && own.Decision == Decision.Skip;
+                if (!_previous.TryGetValue(member, out ManifestEntry? entry))
                 {
-                    return false;
+                    ok = false;
+                    continue;
+                }
+
+                foreach ((string reference, string sha) in entry.References ?? new Dictionary<string, string>())
+                {
+                    ok &= inputHashes.TryGetValue(reference, out string? now) && now == sha;
+                }
+
+                foreach (string other in entry.Group ?? [])
+                {
+                    if (seen.Add(other))
+                    {
+                        members.Add(other);
+                    }
                 }
             }
 
-            foreach (string other in entry.Group ?? [])
+            foreach (string member in members)
             {
-                if (seen.Add(other))
-                {
-                    pending.Push(other);
-                }
+                verdict[member] = ok;
             }
         }
 
-        return true;
+        return verdict;
     }
 
     /// <summary>A source item and everything made from it is done: appends its line (not when the run is cancelled).</summary>
