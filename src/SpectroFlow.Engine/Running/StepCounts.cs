@@ -10,7 +10,7 @@ namespace SpectroFlow.Engine.Running;
 /// <param name="Expected">Inputs only: how many items the source said it will yield, or null while unknown.</param>
 /// <param name="Finished">
 /// Inputs only: items whose whole work (every descendant in every step) is done, or null when the run cannot tell
-/// (no manifest, or stream blocks regroup items).
+/// (the run keeps no manifest).
 /// </param>
 public sealed record StepCounts(long Received, long Succeeded, long Failed, long Cancelled, long Produced, long Listed = 0, long? Expected = null, long? Finished = null);
 
