@@ -46,6 +46,11 @@ internal static class RunCommand
                     : "--shard-count is the count for an index from the environment; with --shard i/N the count is N");
             }
 
+            if (spec is not null && plan.ShardingProblem is { } notShardable)
+            {
+                throw new UsageException(notShardable);
+            }
+
             var options = new RunOptions
             {
                 Shard = spec,

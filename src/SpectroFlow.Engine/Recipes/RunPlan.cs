@@ -37,6 +37,11 @@ public sealed class RunPlan
 
     /// <summary>Inputs and steps, every step after all of its upstreams.</summary>
     public IReadOnlyList<PlannedStep> Steps { get; }
+
+    /// <summary>
+    /// Why this plan cannot be split into shards (a step combines items across the whole run), or null when it can.
+    /// </summary>
+    public string? ShardingProblem => PlanShape.WhyNotShardable(this);
 }
 
 /// <summary>One input or step of a <see cref="RunPlan"/>.</summary>

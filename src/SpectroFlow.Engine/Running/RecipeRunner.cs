@@ -31,7 +31,7 @@ public sealed class RecipeRunner
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Shard is not null && PlanShape.WhyNotShardable(plan) is { } notShardable)
+        if (options.Shard is not null && plan.ShardingProblem is { } notShardable)
         {
             throw new SpectroFlowException(notShardable);
         }
@@ -125,6 +125,11 @@ public sealed class RecipeRunner
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Shard is not null && plan.ShardingProblem is { } notShardable)
+        {
+            throw new SpectroFlowException(notShardable);
+        }
+
         using var tracker = new ManifestTracker(plan, options);
         await using var resources = new SharedResources();
         var run = new RunContext(plan.Seed, plan.OutputRoot, resources, _log, plan.InputRoot);
