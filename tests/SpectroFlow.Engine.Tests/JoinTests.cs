@@ -302,6 +302,26 @@ public sealed class JoinTests
     }
 
     [Fact]
+    public async Task Group_All_BlockThatStopsReadingEarly_FailsTheGroupWithoutHanging()
+    {
+        RunReport report = await RunAsync(new Probe(), """
+            inputs:
+              - id: numbers
+                use: count
+                count: 50
+            steps:
+              - id: all
+                use: join
+                group: all
+                fail_on: 0
+                capacity: 2
+            """);
+
+        report.Errors.Should().Equal(new ErrorRecord("all", "#0 all", "all", "mixer overloaded"));
+        report.Steps["all"].Received.Should().Be(50);
+    }
+
+    [Fact]
     public async Task OrderedJoin_SlowConsumer_HoldsTheSourceBack()
     {
         var probe = new Probe();

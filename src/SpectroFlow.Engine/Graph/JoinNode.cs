@@ -474,8 +474,9 @@ internal sealed class JoinNode : GraphNode
         }
         finally
         {
-            // Parts the block did not read (it failed or the run was cancelled) are released too.
-            while (_groupParts!.Reader.TryRead(out Held? unread))
+            // Parts the block did not read (it failed, stopped early or the run was cancelled) are taken to the end of the
+            // stream and released too, so the pump never waits on a full channel nobody reads.
+            await foreach (Held unread in _groupParts!.Reader.ReadAllAsync().ConfigureAwait(false))
             {
                 parts.Add(unread);
             }
