@@ -143,4 +143,26 @@ public sealed class SingleFileEngineTests : IDisposable
         result.Output.Should().StartWith($"{Path.Combine(folder, name)}: ");
         Directory.GetFiles(folder).Select(Path.GetFileName).Should().Equal(name);
     }
+
+    [Theory]
+    [InlineData("18446744073709551615", null)]
+    [InlineData("-1", "option 'seed' of step 'invert' must be a whole number from 0 to 18446744073709551615")]
+    [InlineData("1.5", "option 'seed' of step 'invert' must be a whole number from 0 to 18446744073709551615")]
+    public async Task Validate_InvertSeed_TakesAny64BitValue(string seed, string? problem)
+    {
+        string recipe = _directory.File("r.yaml");
+        await File.WriteAllTextAsync(recipe, $"inputs:\n  - id: images\n    folder: .\nsteps:\n  - id: image\n    use: decode-image\n  - id: mel\n    use: image-to-mel\n  - id: invert\n    use: invert\n    seed: {seed}\n");
+
+        CliResult result = await CliRunner.RunAsync("validate", recipe);
+
+        if (problem is null)
+        {
+            result.ExitCode.Should().Be(0, result.Output + result.Error);
+        }
+        else
+        {
+            result.ExitCode.Should().Be(2);
+            (result.Output + result.Error).Should().Contain(problem);
+        }
+    }
 }
