@@ -144,6 +144,25 @@ public sealed class SingleFileEngineTests : IDisposable
         Directory.GetFiles(folder).Select(Path.GetFileName).Should().Equal(name);
     }
 
+    [Fact]
+    public async Task AudioToImage_TruncatedWav_WarnsNamingTheFile()
+    {
+        var tone = new float[16000];
+        for (int i = 0; i < tone.Length; i++)
+        {
+            tone[i] = 0.3f * MathF.Sin(2 * MathF.PI * 440 * i / 8000);
+        }
+
+        byte[] wav = AudioEncoder.EncodeWav(new AudioClip(8000, [tone]));
+        string input = _directory.File("cut.wav");
+        await File.WriteAllBytesAsync(input, wav[..(44 + 8000)]);
+
+        CliResult result = await CliRunner.RunAsync("audio-to-image", input, _directory.File("cut.png"));
+
+        result.ExitCode.Should().Be(0, result.Error);
+        result.Error.Should().Contain($"{input}: the file is cut short").And.NotContain("step");
+    }
+
     [Theory]
     [InlineData("18446744073709551615", null)]
     [InlineData("-1", "option 'seed' of step 'invert' must be a whole number from 0 to 18446744073709551615")]

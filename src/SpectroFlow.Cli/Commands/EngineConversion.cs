@@ -39,7 +39,7 @@ internal static class EngineConversion
         string input = $"    folder: {Quote(Path.GetFullPath(inputFolder))}\n    glob: [{string.Join(", ", globs.Select(Quote))}]\n";
         RunPlan plan = Load(context, command, Recipe(input, Path.GetFullPath(outputFolder), steps, seed, keep: null));
         Directory.CreateDirectory(outputFolder);
-        RunReport report = await new RecipeRunner().RunAsync(plan, new RunOptions { Manifest = false }, cancellationToken).ConfigureAwait(false);
+        RunReport report = await Runner(context, key => Path.Combine(inputFolder, key)).RunAsync(plan, new RunOptions { Manifest = false }, cancellationToken).ConfigureAwait(false);
         WriteErrors(context, report, key => Path.Combine(inputFolder, key), pathOnce: false);
         long written = plan.Steps.Where(RecipeChecks.WritesFiles).Sum(s => report.Steps[s.Id].Succeeded);
         long files = report.Steps[plan.Steps[0].Id].Produced;
@@ -85,7 +85,7 @@ internal static class EngineConversion
             Directory.CreateDirectory(outputRoot);
         }
 
-        RunReport report = await new RecipeRunner().RunAsync(plan, new RunOptions { Manifest = false }, cancellationToken).ConfigureAwait(false);
+        RunReport report = await Runner(context, _ => inputFile).RunAsync(plan, new RunOptions { Manifest = false }, cancellationToken).ConfigureAwait(false);
         WriteErrors(context, report, _ => inputFile, pathOnce: true);
         if (report.Succeeded)
         {
@@ -123,6 +123,29 @@ internal static class EngineConversion
             throw new UsageException(string.Join("; ", e.Errors.Select(p => p.Message)), e);
         }
     }
+
+    /// <summary>
+    /// A runner that passes the blocks' warnings (<c>warning: STEP: KEY: problem</c>, e.g. damaged audio skipped) to the
+    /// console as <c>PATH: problem</c>, as the commands always said them; the run's progress lines are dropped.
+    /// </summary>
+    private static RecipeRunner Runner(CliContext context, Func<string, string> inputPath) => new(line =>
+    {
+        const string Prefix = "warning: ";
+        if (!line.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        string[] parts = line[Prefix.Length..].Split(": ", 3);
+        if (parts.Length == 3 && parts[0].StartsWith("step", StringComparison.Ordinal))
+        {
+            context.Logger.Warning("{File}: {Problem}", inputPath(parts[1]), parts[2]);
+        }
+        else
+        {
+            context.Logger.Warning("{Warning}", line[Prefix.Length..]);
+        }
+    });
 
     private static void WriteErrors(CliContext context, RunReport report, Func<string, string> inputPath, bool pathOnce)
     {
