@@ -7,11 +7,12 @@ namespace SpectroFlow.Engine;
 /// <summary>Registers the engine's own inputs (domain projects register their blocks in their own modules).</summary>
 public static class EngineModule
 {
-    /// <summary>Adds <c>folder</c>.</summary>
+    /// <summary>Adds <c>folder</c> and <c>file</c>.</summary>
     public static BlockRegistry AddEngineBlocks(this BlockRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
         registry.AddSource("folder", (FolderSourceOptions o, BlockServices _) => new FolderSource(o), "Files of a folder matching globs, in sorted order.");
+        registry.AddSource("file", (FileSourceOptions o, BlockServices _) => new FileSource(o), "One file (what the single-file commands convert).");
         return registry;
     }
 }

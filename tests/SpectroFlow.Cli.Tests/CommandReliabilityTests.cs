@@ -174,7 +174,7 @@ public sealed class CommandReliabilityTests : IDisposable
         CliResult result = await CliRunner.RunAsync(["audio-to-image", Fixtures.RiffusionClipWav, _directory.File("x.png"), .. options]);
 
         result.ExitCode.Should().Be(exitCode);
-        result.ErrorLines.Should().ContainSingle().Which.Should().Contain(options[0]);
+        result.ErrorLines.Should().ContainSingle().Which.Should().Contain(options[0].TrimStart('-'), "the decode step's start option names it too");
         File.Exists(_directory.File("x.png")).Should().BeFalse();
     }
 

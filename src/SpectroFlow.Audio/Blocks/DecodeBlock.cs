@@ -23,10 +23,16 @@ public sealed class DecodeOptions : IBlockOptions
     [Description("Longest file decoded whole, in minutes (longer files fail; decode-slices cuts files of any length).")]
     public double MaxMinutes { get; init; } = DefaultMaxMinutes;
 
+    /// <summary>Seconds skipped at the start of the file (null: none); a start past the end fails the file.</summary>
+    [Description("Seconds skipped at the start of the file (a start past the end fails the file).")]
+    public double? Start { get; init; }
+
+    /// <summary>Seconds read from <see cref="Start"/> on (null: to the end).</summary>
+    [Description("Seconds read from start on (default: to the end).")]
+    public double? Duration { get; init; }
+
     /// <inheritdoc/>
-    public void Validate(ValidationErrors errors)
-    {
-    }
+    public void Validate(ValidationErrors errors) => DecodeBlock.ValidateSegment(Start, Duration, errors);
 }
 
 /// <summary>
@@ -79,9 +85,31 @@ public sealed class DecodeBlock(DecodeOptions options) : IBlock<SourceFile, Audi
         CancellationToken = cancellationToken,
     };
 
+    /// <summary>Checks a segment's <c>start</c> (0 or more) and <c>duration</c> (more than 0).</summary>
+    internal static void ValidateSegment(double? start, double? duration, ValidationErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (start is < 0 || start is { } s && !double.IsFinite(s))
+        {
+            errors.Add("start", "must be 0 or more seconds");
+        }
+
+        if (duration is <= 0 || duration is { } d && !double.IsFinite(d))
+        {
+            errors.Add("duration", "must be more than 0 seconds");
+        }
+    }
+
+    /// <summary>Opens <paramref name="path"/>, reading only the segment from <paramref name="start"/> for <paramref name="duration"/> when either is given.</summary>
+    internal static AudioStreamReader Open(string path, double? start, double? duration, BlockContext context, CancellationToken cancellationToken)
+    {
+        AudioStreamReader reader = AudioDecoder.Open(path, RunOptions(context, cancellationToken));
+        return start is null && duration is null ? reader : new SegmentReader(reader, start ?? 0, duration);
+    }
+
     private AudioClip Decode(string path, BlockContext context, CancellationToken cancellationToken)
     {
-        using AudioStreamReader reader = AudioDecoder.Open(path, RunOptions(context, cancellationToken));
+        using AudioStreamReader reader = Open(path, options.Start, options.Duration, context, cancellationToken);
         long frameLimit = (long)(options.MaxMinutes * 60 * reader.SampleRate);
         if (reader.TotalFrames is long total && total > frameLimit)
         {

@@ -6,10 +6,27 @@ using SpectroFlow.Core.Items;
 
 namespace SpectroFlow.Audio.Blocks;
 
-/// <summary>Options of <see cref="DecodeSlicesBlock"/>: <c>clip_ms</c> and <c>last</c>, exactly as for <c>slice</c>.</summary>
+/// <summary>
+/// Options of <see cref="DecodeSlicesBlock"/>: <c>clip_ms</c> and <c>last</c>, exactly as for <c>slice</c>, and the
+/// segment to cut (<c>start</c>, <c>duration</c>) as for <c>decode</c>.
+/// </summary>
 [ProducesMetadata(WorkItem.Keys.SourcePath, DecodeBlock.SampleRateKey, DecodeBlock.ChannelsKey, WorkItem.Keys.ClipIndex, SliceBlock.StartMsKey, SliceBlock.EndMsKey, WorkItem.Keys.StartSeconds, WorkItem.Keys.DurationSeconds)]
 public sealed class DecodeSlicesOptions : SliceOptions
 {
+    /// <summary>Seconds skipped at the start of the file (null: none); clips start there.</summary>
+    [System.ComponentModel.Description("Seconds skipped at the start of the file; clips start there (a start past the end fails the file).")]
+    public double? Start { get; init; }
+
+    /// <summary>Seconds cut into clips from <see cref="Start"/> on (null: to the end).</summary>
+    [System.ComponentModel.Description("Seconds cut into clips from start on (default: to the end).")]
+    public double? Duration { get; init; }
+
+    /// <inheritdoc/>
+    public override void Validate(ValidationErrors errors)
+    {
+        base.Validate(errors);
+        DecodeBlock.ValidateSegment(Start, Duration, errors);
+    }
 }
 
 /// <summary>
@@ -28,7 +45,7 @@ public sealed class DecodeSlicesBlock(DecodeSlicesOptions options) : IExpandingB
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
-        AudioStreamReader reader = AudioDecoder.Open(input.FullPath, DecodeBlock.RunOptions(context, cancellationToken));
+        AudioStreamReader reader = DecodeBlock.Open(input.FullPath, options.Start, options.Duration, context, cancellationToken);
         using (reader)
         {
             var sourceMetadata = new Dictionary<string, object>(StringComparer.Ordinal);

@@ -25,8 +25,8 @@ public sealed class InvertOptions : IBlockOptions, IDeclaresFormat
     [Description("Griffin-Lim iterations (default: the spectrogram's parameters, 32 for Riffusion).")]
     public int? Iterations { get; init; }
 
-    /// <summary>Output levelling.</summary>
-    [Description("riffusion (normalise like Riffusion) or raw.")]
+    /// <summary>Output levelling (Riffusion's applies to per-image-max spectrograms; absolute-scale ones keep their level).</summary>
+    [Description("riffusion (normalise like Riffusion; per-image-max spectrograms only) or raw.")]
     public Levelling Levelling { get; init; } = Levelling.Riffusion;
 
     /// <summary>
@@ -36,6 +36,13 @@ public sealed class InvertOptions : IBlockOptions, IDeclaresFormat
     [Range(0, 1024)]
     [Description("Threads per item (0 = every core; default 1 because the step already runs one item per core).")]
     public int Threads { get; init; } = 1;
+
+    /// <summary>
+    /// The seed of Griffin-Lim's random initial phases for every item (null: each item's own seed, derived from the
+    /// recipe seed and the item's key), e.g. to reproduce a result made with a known seed.
+    /// </summary>
+    [Description("Seed of the random initial phases for every item (default: each item's seed from the recipe seed and its key).")]
+    public ulong? Seed { get; init; }
 
     /// <inheritdoc/>
     public PayloadFormat OutputFormat(PayloadFormat input) =>
@@ -49,16 +56,18 @@ public sealed class InvertOptions : IBlockOptions, IDeclaresFormat
 
 /// <summary>
 /// <c>invert</c>: a mel spectrogram back to audio with Griffin-Lim. The random initial phases come from the item's
-/// block seed, so results do not depend on parallelism or run order.
+/// block seed (or the <c>seed</c> option), so results do not depend on parallelism or run order.
 /// </summary>
 public sealed class InvertBlock(InvertOptions options) : SyncBlock<MelSpectrogram, AudioClip>
 {
     /// <inheritdoc/>
     protected override AudioClip Process(MelSpectrogram input, BlockContext context, CancellationToken cancellationToken)
     {
-        var inversion = new InversionOptions { Iterations = options.Iterations, Seed = context.Seed, MaxDegreeOfParallelism = options.Threads };
+        var inversion = new InversionOptions { Iterations = options.Iterations, Seed = options.Seed ?? context.Seed, MaxDegreeOfParallelism = options.Threads };
         AudioClip audio = SpectrogramConverter.For(context.Run, input.Parameters).ToAudio(input, inversion, context.Item.Key, cancellationToken);
-        AudioClip clip = options.Levelling == Levelling.Riffusion ? OutputLevelling.Apply(audio) : audio;
+        // Riffusion's levelling rescales to a loudness target, which would undo an absolute-scale spectrogram's level.
+        bool level = options.Levelling == Levelling.Riffusion && input.Parameters.Scale == Core.Spectrograms.IntensityScale.PerImageMax;
+        AudioClip clip = level ? OutputLevelling.Apply(audio) : audio;
         context.OutputMetadata[DecodeBlock.SampleRateKey] = (long)clip.SampleRate;
         context.OutputMetadata[DecodeBlock.ChannelsKey] = (long)clip.ChannelCount;
         context.OutputMetadata[WorkItem.Keys.DurationSeconds] = clip.DurationSeconds;

@@ -72,11 +72,20 @@ public sealed class MelOptions : IBlockOptions, IDeclaresFormat
     [Description("per-image-max (Riffusion) or absolute-max-volume (chavinlo).")]
     public IntensityScale? Scale { get; init; }
 
+    /// <summary>
+    /// Keep each clip's own sample rate instead of resampling to <see cref="SampleRate"/> (per-image-max scale only; a
+    /// rate the other parameters do not fit fails the item).
+    /// </summary>
+    [Description("Keep each clip's own sample rate instead of resampling (per-image-max scale only; recorded in EXIF).")]
+    public bool NativeRate { get; init; }
+
     /// <inheritdoc/>
     public PayloadFormat OutputFormat(PayloadFormat input)
     {
         SpectrogramParams p = ToParams();
-        return new PayloadFormat(p.SampleRate, p.Stereo ? 2 : 1, p);
+        return NativeRate && p.Scale == IntensityScale.PerImageMax
+            ? new PayloadFormat(input?.SampleRate, p.Stereo ? 2 : 1)
+            : new PayloadFormat(p.SampleRate, p.Stereo ? 2 : 1, p);
     }
 
     /// <summary>The resulting parameters.</summary>
@@ -150,10 +159,24 @@ public sealed class MelBlock(MelOptions options) : SyncBlock<AudioClip, MelSpect
 {
     private readonly SpectrogramParams _params = options.ToParams();
 
+    private readonly bool _nativeRate = options.NativeRate && options.ToParams().Scale == IntensityScale.PerImageMax;
+
     /// <inheritdoc/>
     protected override MelSpectrogram Process(AudioClip input, BlockContext context, CancellationToken cancellationToken)
     {
-        SpectrogramConverter converter = SpectrogramConverter.For(context.Run, _params);
+        ArgumentNullException.ThrowIfNull(input);
+        SpectrogramConverter converter = SpectrogramConverter.For(context.Run, _nativeRate ? AtRate(input.SampleRate) : _params);
         return converter.ToMel(converter.Conform(input), cancellationToken);
+    }
+
+    private SpectrogramParams AtRate(int sampleRate)
+    {
+        SpectrogramParams native = _params with { SampleRate = sampleRate };
+        IReadOnlyList<SpectrogramProblem> problems = native.Validate();
+        return problems.Count == 0
+            ? native
+            : throw new Core.Errors.SpectroFlowException(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"its sample rate {sampleRate} Hz does not fit the parameters: {SpectrogramProblem.Join(problems)}"));
     }
 }

@@ -22,7 +22,7 @@ public class SliceOptions : IBlockOptions
     public LastClipPolicy Last { get; init; } = LastClipPolicy.Pad;
 
     /// <inheritdoc/>
-    public void Validate(ValidationErrors errors)
+    public virtual void Validate(ValidationErrors errors)
     {
     }
 }

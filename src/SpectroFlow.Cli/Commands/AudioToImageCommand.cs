@@ -1,10 +1,5 @@
 using System.CommandLine;
-using SpectroFlow.Audio.Clips;
-using SpectroFlow.Audio.Codecs;
-using SpectroFlow.Audio.Dsp;
 using SpectroFlow.Core.Items;
-using SpectroFlow.Core.Spectrograms;
-using SpectroFlow.Imaging;
 
 namespace SpectroFlow.Cli.Commands;
 
@@ -30,7 +25,8 @@ internal static class AudioToImageCommand
         parameters.AddTo(command, includeIterations: false);
         command.SetAction((result, cancellationToken) => context.RunAsync(async () =>
         {
-            SpectrogramParams p = parameters.Apply(result, parameters.PresetParams(result));
+            // Checked here so that bad parameters are a usage error (exit 2) before any work.
+            _ = parameters.Apply(result, parameters.PresetParams(result));
             string inputPath = result.GetRequiredValue(input);
             string outputPath = result.GetRequiredValue(output);
             int? clip = result.GetValue(clipMs);
@@ -58,43 +54,50 @@ internal static class AudioToImageCommand
                     throw new UsageException("--start, --duration and --native-rate apply to one file; the input is a folder");
                 }
 
-                return await FolderConversion.RunAsync(context, "audio-to-image", inputPath, outputPath, s_audioGlobs, FolderSteps(result, parameters, clip, result.GetValue(last)), 0, cancellationToken).ConfigureAwait(false);
+                return await EngineConversion.RunFolderAsync(context, "audio-to-image", inputPath, outputPath, s_audioGlobs, FolderSteps(result, parameters, clip, result.GetValue(last)), 0, cancellationToken).ConfigureAwait(false);
             }
 
-            bool keepRate = result.GetValue(nativeRate) && p.Scale == IntensityScale.PerImageMax;
-            bool segment = startSeconds is not null || durationSeconds is not null;
-            var decoding = new AudioDecodeOptions
-            {
-                Warning = problem => context.Logger.Warning("{File}: {Problem}", inputPath, problem),
-                CancellationToken = cancellationToken,
-            };
             if (clip is null)
             {
                 OutputTarget.File(outputPath, ".png", "give a file name ending in .png, or --clip-ms to write clips into a folder");
-                AudioClip audio = segment ? ReadSegment(inputPath, startSeconds, durationSeconds, decoding).ReadAll() : AudioDecoder.Decode(inputPath, decoding);
-                p = keepRate ? WithSampleRate(p, audio.SampleRate, inputPath) : p;
-                SpectrogramImage image = ToImage(audio.WithName(inputPath), p, cancellationToken);
-                SpectrogramPng.Write(outputPath, image);
-                context.Out.WriteLine($"{outputPath}: {image.Width}x{image.Height}");
-                return ExitCodes.Success;
             }
-
-            // Clips are cut while the file streams, so a long file never sits in memory whole.
-            using AudioStreamReader reader = segment ? ReadSegment(inputPath, startSeconds, durationSeconds, decoding) : AudioDecoder.Open(inputPath, decoding);
-            p = keepRate ? WithSampleRate(p, reader.SampleRate, inputPath) : p;
-            LastClipPolicy policy = result.GetValue(last) == "drop" ? LastClipPolicy.Drop : LastClipPolicy.Pad;
-            OutputTarget.Folder(outputPath);
-            Directory.CreateDirectory(outputPath);
-            int written = 0;
-            foreach (AudioClip piece in ClipSlicer.Slice(reader, clip.Value, policy, Path.GetFileNameWithoutExtension(inputPath)))
+            else
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                SpectrogramPng.Write(Path.Combine(outputPath, piece.Name + ".png"), ToImage(piece, p, cancellationToken));
-                written++;
+                OutputTarget.Folder(outputPath);
             }
 
-            context.Out.WriteLine($"{outputPath}: {Words.Count(written, "image")}");
-            return ExitCodes.Success;
+            List<(string Key, object Value)> decode = clip is { } ms
+                ? [("use", "decode-slices"), ("clip_ms", ms), ("last", result.GetValue(last) ?? "pad")]
+                : [("use", "decode"), ("max_minutes", 1440)]; // the command decodes any length whole, as it always did
+            decode.AddRange(Segment(startSeconds, durationSeconds));
+            List<(string Key, object Value)> mel = [("use", "mel"), .. parameters.MelOptions(result)];
+            if (result.GetValue(nativeRate))
+            {
+                mel.Add(("native_rate", true));
+            }
+
+            string stem = Path.GetFileNameWithoutExtension(outputPath);
+            IReadOnlyList<(string Key, object Value)>[] steps =
+            [
+                decode,
+                mel,
+                [("use", "encode-image")],
+                [("use", "write-image"), ("name", clip is null ? EngineConversion.Literal(stem) : "{stem}")],
+            ];
+            string outputRoot = clip is null ? Path.GetDirectoryName(Path.GetFullPath(outputPath))! : outputPath;
+            return await EngineConversion.RunFileAsync(context, "audio-to-image", inputPath, outputRoot, createRoot: clip is not null, steps, clip is null ? 2 : 3, items =>
+            {
+                if (clip is null)
+                {
+                    EngineConversion.MatchExtensionCase(Path.Combine(outputRoot, stem + ".png"), outputPath);
+                    var image = (SpectrogramImage)items[0].Payload;
+                    context.Out.WriteLine($"{outputPath}: {image.Width}x{image.Height}");
+                }
+                else
+                {
+                    context.Out.WriteLine($"{outputPath}: {Words.Count(items.Count, "image")}");
+                }
+            }, cancellationToken).ConfigureAwait(false);
         }));
         return command;
     }
@@ -102,8 +105,18 @@ internal static class AudioToImageCommand
     /// <summary>Audio files a folder input converts (WAV, MP3, Ogg in process; the others through ffmpeg).</summary>
     private static readonly string[] s_audioGlobs = ["**/*.{wav,mp3,ogg,flac,opus,m4a,aac,aif,aiff,wma,WAV,MP3,OGG,FLAC,OPUS,M4A,AAC,AIF,AIFF,WMA}"];
 
-    private static SegmentReader ReadSegment(string inputPath, double? startSeconds, double? durationSeconds, AudioDecodeOptions decoding) =>
-        new(AudioDecoder.Open(inputPath, decoding), startSeconds ?? 0, durationSeconds);
+    private static IEnumerable<(string Key, object Value)> Segment(double? startSeconds, double? durationSeconds)
+    {
+        if (startSeconds is { } from)
+        {
+            yield return ("start", from);
+        }
+
+        if (durationSeconds is { } length)
+        {
+            yield return ("duration", length);
+        }
+    }
 
     /// <summary>The recipe steps of a folder input: decode (or decode-slices), mel with the given parameters, encode, write.</summary>
     private static List<IReadOnlyList<(string Key, object Value)>> FolderSteps(ParseResult result, SpectrogramOptions parameters, int? clip, string? last)
@@ -118,21 +131,5 @@ internal static class AudioToImageCommand
             [("use", "encode-image")],
             [("use", "write-image"), ("name", "{source_dir}_{file}")],
         ];
-    }
-
-    /// <summary>The image of <paramref name="audio"/>, resampled and mixed to the parameters first (as the mel block does).</summary>
-    private static SpectrogramImage ToImage(AudioClip audio, SpectrogramParams p, CancellationToken cancellationToken)
-    {
-        SpectrogramConverter converter = new SpectrogramConverter(p);
-        return SpectrogramImageMapper.ToImage(converter.ToMel(converter.Conform(audio), cancellationToken));
-    }
-
-    private static SpectrogramParams WithSampleRate(SpectrogramParams p, int sampleRate, string inputPath)
-    {
-        SpectrogramParams native = p with { SampleRate = sampleRate };
-        IReadOnlyList<SpectrogramProblem> problems = native.Validate();
-        return problems.Count == 0
-            ? native
-            : throw new UsageException($"{inputPath}: its sample rate {sampleRate} Hz does not fit the parameters: {SpectrogramProblem.Join(problems)}");
     }
 }

@@ -1,10 +1,7 @@
 using System.CommandLine;
 using SpectroFlow.Audio.Codecs;
-using SpectroFlow.Audio.Dsp;
 using SpectroFlow.Core.Errors;
 using SpectroFlow.Core.Items;
-using SpectroFlow.Core.Spectrograms;
-using SpectroFlow.Imaging;
 
 namespace SpectroFlow.Cli.Commands;
 
@@ -47,7 +44,7 @@ internal static class ImageToAudioCommand
                     invert,
                     [("use", "write-audio"), ("format", result.GetValue(format) ?? "wav"), ("bitrate", result.GetValue(bitrate)), ("float", result.GetValue(floatWav)), ("name", "{source_dir}_{stem}")],
                 ];
-                return await FolderConversion.RunAsync(context, "image-to-audio", inputPath, outputPath, ["**/*.{png,PNG}"], steps, result.GetValue(seed), cancellationToken).ConfigureAwait(false);
+                return await EngineConversion.RunFolderAsync(context, "image-to-audio", inputPath, outputPath, ["**/*.{png,PNG}"], steps, result.GetValue(seed), cancellationToken).ConfigureAwait(false);
             }
 
             if (result.GetResult(format) is { Implicit: false })
@@ -71,28 +68,42 @@ internal static class ImageToAudioCommand
                 throw new UsageException(e.Message, e);
             }
 
-            SpectrogramParams fallback = parameters.Apply(result, parameters.PresetParams(result));
-            SpectrogramImage image = SpectrogramPng.Read(inputPath, fallback);
-            if (parameters.AnyFieldGiven(result))
+            // Checked here so that bad parameters are a usage error (exit 2) before any work.
+            _ = parameters.Apply(result, parameters.PresetParams(result));
+            string extension = Path.GetExtension(outputPath).ToLowerInvariant();
+            List<(string Key, object Value)> write = [("use", "write-audio"), ("format", extension.TrimStart('.'))];
+            if (extension == ".mp3")
             {
-                image = image.WithParameters(parameters.Apply(result, image.Parameters));
+                write.Add(("bitrate", result.GetValue(bitrate)));
+            }
+            else if (extension == ".wav" && result.GetValue(floatWav))
+            {
+                write.Add(("float", true));
             }
 
-            MelSpectrogram mel = SpectrogramImageMapper.ToMel(image);
-            var inversion = new InversionOptions
+            string stem = Path.GetFileNameWithoutExtension(outputPath);
+            write.Add(("name", EngineConversion.Literal(stem)));
+            // One file: Griffin-Lim may use every core (results do not depend on it).
+            List<(string Key, object Value)> inversion = [("use", "invert"), ("levelling", result.GetValue(raw) ? "raw" : "riffusion"), ("seed", result.GetValue(seed)), ("threads", 0)];
+            if (result.GetValue(parameters.Iterations) is { } count)
             {
-                Iterations = result.GetValue(parameters.Iterations),
-                Seed = result.GetValue(seed),
-            };
-            AudioClip audio = new SpectrogramConverter(image.Parameters).ToAudio(mel, inversion, inputPath, cancellationToken);
-            if (!result.GetValue(raw) && image.Parameters.Scale == IntensityScale.PerImageMax)
-            {
-                audio = OutputLevelling.Apply(audio);
+                inversion.Add(("iterations", count));
             }
 
-            AudioEncoder.Write(outputPath, audio, writeOptions);
-            context.Out.WriteLine($"{outputPath}: {audio.DurationSeconds:0.000} s, {audio.ChannelCount} ch, {audio.SampleRate} Hz");
-            return ExitCodes.Success;
+            IReadOnlyList<(string Key, object Value)>[] plan =
+            [
+                [("use", "decode-image"), .. parameters.MelOptions(result)],
+                [("use", "image-to-mel")],
+                inversion,
+                write,
+            ];
+            string outputRoot = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
+            return await EngineConversion.RunFileAsync(context, "image-to-audio", inputPath, outputRoot, createRoot: false, plan, 2, items =>
+            {
+                EngineConversion.MatchExtensionCase(Path.Combine(outputRoot, stem + extension), outputPath);
+                var audio = (AudioClip)items[0].Payload;
+                context.Out.WriteLine($"{outputPath}: {audio.DurationSeconds:0.000} s, {audio.ChannelCount} ch, {audio.SampleRate} Hz");
+            }, cancellationToken).ConfigureAwait(false);
         }));
         return command;
     }

@@ -97,7 +97,7 @@ public sealed class OptionProperty
             OptionKind kind = type switch
             {
                 _ when type == typeof(string) => OptionKind.Text,
-                _ when type == typeof(int) || type == typeof(long) => OptionKind.WholeNumber,
+                _ when type == typeof(int) || type == typeof(long) || type == typeof(ulong) => OptionKind.WholeNumber,
                 _ when type == typeof(double) || type == typeof(float) => OptionKind.Number,
                 _ when type == typeof(bool) => OptionKind.Boolean,
                 _ when type == typeof(OutputPath) => OptionKind.OutputPath,

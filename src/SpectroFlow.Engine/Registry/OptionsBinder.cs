@@ -166,6 +166,16 @@ internal static class OptionsBinder
                 }
 
                 break;
+            case OptionKind.WholeNumber when option.ValueType == typeof(ulong):
+                // A seed: any 64-bit value, as the recipe's own seed.
+                if (ulong.TryParse(text, NumberStyles.None, inv, out ulong unsigned))
+                {
+                    value = unsigned;
+                    return true;
+                }
+
+                problem = $"must be a whole number from 0 to {ulong.MaxValue}";
+                return false;
             case OptionKind.WholeNumber:
                 if (long.TryParse(text, NumberStyles.AllowLeadingSign, inv, out long whole))
                 {

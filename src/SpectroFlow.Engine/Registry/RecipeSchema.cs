@@ -246,6 +246,10 @@ public static class RecipeSchema
                 {
                     json.WriteNumber("minimum", min);
                 }
+                else if (option.ValueType == typeof(ulong))
+                {
+                    json.WriteNumber("minimum", 0);
+                }
 
                 if (option.Maximum is { } max)
                 {

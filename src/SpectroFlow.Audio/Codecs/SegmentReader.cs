@@ -1,30 +1,38 @@
-using SpectroFlow.Audio.Codecs;
+using System.Globalization;
 using SpectroFlow.Core.Errors;
 using SpectroFlow.Core.Items;
 
-namespace SpectroFlow.Cli.Commands;
+namespace SpectroFlow.Audio.Codecs;
 
 /// <summary>
-/// A segment of another reader (<c>--start</c>, <c>--duration</c>): the frames before the start are read and dropped,
+/// A segment of another reader (the <c>start</c> and <c>duration</c> of <c>decode</c>, <c>decode-slices</c> and
+/// <c>audio-to-image</c>): the frames before the start are read and dropped,
 /// reading ends after the duration. Streams like the reader it wraps, so a segment of a long file needs no more memory.
 /// </summary>
-internal sealed class SegmentReader : AudioStreamReader
+public sealed class SegmentReader : AudioStreamReader
 {
     private readonly AudioStreamReader _inner;
     private long _skip;
     private long? _left;
 
+    /// <summary>Wraps <paramref name="inner"/> (disposed with this reader).</summary>
+    /// <param name="inner">The reader to take the segment from.</param>
+    /// <param name="startSeconds">Seconds to skip.</param>
+    /// <param name="durationSeconds">Seconds to read, or null for the rest.</param>
     public SegmentReader(AudioStreamReader inner, double startSeconds, double? durationSeconds)
-        : base(inner.Name)
+        : base(inner?.Name ?? string.Empty)
     {
+        ArgumentNullException.ThrowIfNull(inner);
         _inner = inner;
         _skip = (long)Math.Round(startSeconds * inner.SampleRate);
         _left = durationSeconds is { } duration ? (long)Math.Round(duration * inner.SampleRate) : null;
         StartSeconds = startSeconds;
     }
 
+    /// <inheritdoc/>
     public override int SampleRate => _inner.SampleRate;
 
+    /// <inheritdoc/>
     public override int ChannelCount => _inner.ChannelCount;
 
     private double StartSeconds { get; }
@@ -51,6 +59,7 @@ internal sealed class SegmentReader : AudioStreamReader
         return new AudioClip(SampleRate, [.. channels.Select(c => c.ToArray())], Name);
     }
 
+    /// <inheritdoc/>
     protected override int ReadCore(float[][] destination, int offset, int frameCount)
     {
         while (_skip > 0)
@@ -58,7 +67,7 @@ internal sealed class SegmentReader : AudioStreamReader
             int skipped = _inner.Read(destination, offset, (int)Math.Min(_skip, frameCount));
             if (skipped == 0)
             {
-                throw new InvalidAudioException($"{Name}: --start {StartSeconds:0.###} s is past the end of the audio");
+                throw new InvalidAudioException(string.Create(CultureInfo.InvariantCulture, $"{Name}: start {StartSeconds:0.###} s is past the end of the audio"));
             }
 
             _skip -= skipped;
@@ -74,6 +83,7 @@ internal sealed class SegmentReader : AudioStreamReader
         return read;
     }
 
+    /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
         if (disposing)
