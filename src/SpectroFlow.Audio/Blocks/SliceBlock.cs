@@ -44,7 +44,7 @@ public sealed class SliceBlock(SliceOptions options) : IExpandingBlock<AudioClip
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
-        string stem = Path.GetFileNameWithoutExtension(context.Item.GetMetadata(WorkItem.Keys.SourcePath, context.Item.Key.Split('#')[0]));
+        string stem = Path.GetFileNameWithoutExtension(context.Item.GetMetadata(WorkItem.Keys.SourcePath, context.Item.Roots[0]));
         return EmitClipsAsync(ClipSlicer.Slice(input, options.ClipMs, options.Last, stem), input.SampleRate, null, cancellationToken);
     }
 

@@ -124,7 +124,7 @@ public static class OutputNaming
                 "source_stem" => SourceStem(item),
                 "file" => FileName(item),
                 "ext" => Path.GetExtension(SourcePath(item)).TrimStart('.'),
-                "source_dir" => Path.GetDirectoryName(item.GetMetadata<string?>(WorkItem.Keys.InputKey, null) ?? item.Key.Split('#')[0]) ?? string.Empty,
+                "source_dir" => Path.GetDirectoryName(item.GetMetadata<string?>(WorkItem.Keys.InputKey, null) ?? item.Roots[0]) ?? string.Empty,
                 "ordinal" => Format(item.Ordinal, part.Format, part.Name),
                 _ => item.Metadata.TryGetValue(part.Name, out object? meta)
                     ? Format(meta, part.Format, part.Name)
@@ -267,7 +267,7 @@ public static class OutputNaming
     /// <summary>The placeholders every item has, whatever its metadata: <c>stem</c>, <c>source_stem</c>, <c>file</c>, <c>ext</c>, <c>source_dir</c>, <c>ordinal</c>.</summary>
     public static IReadOnlySet<string> BuiltInPlaceholders { get; } = new HashSet<string>(["stem", "source_stem", "file", "ext", "source_dir", "ordinal"], StringComparer.Ordinal);
 
-    private static string SourcePath(WorkItem item) => item.GetMetadata<string?>(WorkItem.Keys.SourcePath, null) ?? item.Key.Split('#')[0];
+    private static string SourcePath(WorkItem item) => item.GetMetadata<string?>(WorkItem.Keys.SourcePath, null) ?? item.Roots[0];
 
     private static string SourceStem(WorkItem item)
     {
