@@ -228,6 +228,64 @@ public sealed class JoinTests
     }
 
     [Fact]
+    public async Task ExpandingPair_Window_YieldsChildrenOfEachPair_InNaturalOrder_ForAGroupDownstream()
+    {
+        RunReport report = await RunAsync(new Probe(), """
+            inputs:
+              - id: numbers
+                use: count
+                count: 4
+            steps:
+              - id: shuffle
+                use: add
+                amount: 0
+                parallelism: 8
+              - id: frames
+                use: between
+                pairing: window
+                group: all
+                amount: 2
+                delay_ms: 5
+                parallelism: 4
+              - id: track
+                use: join
+                group: all
+            outputs:
+              keep: [frames, track]
+            """);
+
+        report.Succeeded.Should().BeTrue();
+        Texts(report, "frames").Should().Equal(
+            "n0+n1#f0=10", "n0+n1#f1=11", "n1+n2#f0=120", "n1+n2#f1=121", "n2+n3#f0=230", "n2+n3#f1=231");
+        report.Outputs["frames"].Single(i => i.Key == "n1+n2#f1").Roots.Should().Equal("n1", "n2");
+        Texts(report, "track").Should().Equal("track=10,11,120,121,230,231");
+    }
+
+    [Fact]
+    public async Task ExpandingPair_FailingPartWay_KeepsTheFramesAlreadyMade_AndRecordsThePair()
+    {
+        RunReport report = await RunAsync(new Probe(), """
+            inputs:
+              - id: numbers
+                use: count
+                count: 3
+            steps:
+              - id: frames
+                use: between
+                pairing: window
+                amount: 3
+                fail_on: 1
+                group: all
+            outputs:
+              keep: [frames]
+            """);
+
+        Texts(report, "frames").Should().Equal("n0+n1#f0=10", "n0+n1#f1=11", "n0+n1#f2=12", "n1+n2#f0=120");
+        report.Errors.Should().ContainSingle().Which.Reason.Should().Be("no frame between 1 and 2");
+        report.Errors[0].Key.Should().Be("n1+n2");
+    }
+
+    [Fact]
     public async Task Group_BySource_JoinsEachSourcesItemsInOrder_WithTheSourcesMetadata()
     {
         RunReport report = await RunAsync(new Probe(), """

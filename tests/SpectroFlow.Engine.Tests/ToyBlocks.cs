@@ -162,6 +162,24 @@ internal sealed class PairTextBlock(AddOptions options, Probe probe) : IPairBloc
     }
 }
 
+/// <summary>Yields amount numbers a*100 + b*10 + i between two numbers; fails after the first when a equals fail_on.</summary>
+internal sealed class BetweenBlock(AddOptions options) : IExpandingPairBlock<int, int, int>
+{
+    public async IAsyncEnumerable<ItemOutput<int>> ExpandAsync(Part<int> a, Part<int> b, BlockContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (int i = 0; i < options.Amount; i++)
+        {
+            if (i == 1 && a.Payload == options.FailOn)
+            {
+                throw new InvalidDataException($"no frame between {a.Payload} and {b.Payload}");
+            }
+
+            await Task.Delay(options.DelayMs, cancellationToken);
+            yield return new ItemOutput<int>((a.Payload * 100) + (b.Payload * 10) + i, "f" + i.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+}
+
 /// <summary>Joins a group's numbers with commas, in the order given; fails on fail_on.</summary>
 internal sealed class JoinTextBlock(AddOptions options) : IGroupBlock<int, string>
 {
@@ -328,6 +346,7 @@ internal static class ToyRegistry
             .Add("split", (NoOptions _, BlockServices _) => new SplitBlock(), "n → 0..n-1.")
             .AddPair("pair", (AddOptions o, BlockServices _) => new PairTextBlock(o, probe), "Pairs two numbers as text.")
             .AddPair("mask", (AddOptions o, BlockServices _) => new PairTextBlock(o, probe), "Pairs an item with a mask.", "image", "mask")
+            .AddExpandingPair("between", (AddOptions o, BlockServices _) => new BetweenBlock(o), "Numbers between two numbers.")
             .AddGroup("join", (AddOptions o, BlockServices _) => new JoinTextBlock(o), "Joins a group as text.")
             .Add("time-out", (AddOptions o, BlockServices _) => new TimeoutBlock(o), "Times out on fail_on.")
             .Add("broken-factory", (NoOptions _, BlockServices _) => BrokenFactory(), "Cannot start.")

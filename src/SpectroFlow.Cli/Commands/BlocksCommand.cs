@@ -28,7 +28,7 @@ internal static class BlocksCommand
             string types = block.Shape == BlockShape.Pair
                 ? $"{string.Join(", ", block.Ports.Select(p => $"{p.Name}: {p.Type.Name}"))} -> {block.OutputType.Name}"
                 : block.InputType is null ? $"-> {block.OutputType.Name}" : $"{block.InputType.Name} -> {block.OutputType.Name}";
-            yield return $"{block.Name} ({block.Shape.ToString().ToLowerInvariant()}, {block.Kind.ToString().ToLowerInvariant()}, {types}): {block.Description}";
+            yield return $"{block.Name} ({(block.ExpandsPairs ? "expanding pair" : block.Shape.ToString().ToLowerInvariant())}, {block.Kind.ToString().ToLowerInvariant()}, {types}): {block.Description}";
             object? defaults = TryCreate(block.OptionsType);
             foreach (OptionProperty option in block.Options)
             {

@@ -29,6 +29,16 @@ public interface IBlockCatalog
         where TB : notnull
         where TOut : notnull;
 
+    /// <summary>
+    /// Registers a block that makes any number of items from two (in-between frames of a blend, interpolation frames);
+    /// the recipe feeds and pairs its ports as for <see cref="AddPair"/>.
+    /// </summary>
+    IBlockCatalog AddExpandingPair<TOptions, TA, TB, TOut>(string name, Func<TOptions, BlockServices, IExpandingPairBlock<TA, TB, TOut>> factory, string description, string firstPort = "a", string secondPort = "b", ExecutionKind kind = ExecutionKind.Cpu)
+        where TOptions : class, IBlockOptions
+        where TA : notnull
+        where TB : notnull
+        where TOut : notnull;
+
     /// <summary>Registers a block that combines a group of items into one (join, concat); <c>group: source|all</c> in the recipe.</summary>
     IBlockCatalog AddGroup<TOptions, TIn, TOut>(string name, Func<TOptions, BlockServices, IGroupBlock<TIn, TOut>> factory, string description, ExecutionKind kind = ExecutionKind.Cpu)
         where TOptions : class, IBlockOptions

@@ -452,10 +452,36 @@ internal sealed class JoinNode : GraphNode
         return GuardAsync(
             async token =>
             {
+                if (Step.Block.ExpandPair is { } expand)
+                {
+                    await EmitChildrenAsync(combined, expand(Block, a, b, context, token)).ConfigureAwait(false);
+                    return;
+                }
+
                 object result = await Step.Block.Pair!(Block, a, b, context, token).ConfigureAwait(false);
                 await EmitCombinedAsync(combined, result, context).ConfigureAwait(false);
             },
             () => combined);
+    }
+
+    /// <summary>Sends on each output of an expanding pair as a child of the combined item, as it is produced.</summary>
+    private async Task EmitChildrenAsync(WorkItem combined, IAsyncEnumerable<ItemOutput<object>> outputs)
+    {
+        State.Tracker.Link(combined);
+        int index = 0;
+        await foreach (ItemOutput<object> produced in outputs.ConfigureAwait(false))
+        {
+            WorkItem child = combined.CreateChild(produced.KeySuffix ?? index.ToString(CultureInfo.InvariantCulture), produced.Payload, index);
+            if (produced.Metadata is { Count: > 0 } metadata)
+            {
+                child = child.WithMetadata(metadata);
+            }
+
+            index++;
+            await EmitAsync(child).ConfigureAwait(false);
+        }
+
+        Counter.Succeeded();
     }
 
     private async Task RunWholeGroupAsync()

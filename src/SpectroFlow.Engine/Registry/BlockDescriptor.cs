@@ -64,6 +64,11 @@ public sealed class BlockDescriptor
 
     internal Func<object, WorkItem, WorkItem, BlockContext, CancellationToken, ValueTask<object>>? Pair { get; init; }
 
+    internal Func<object, WorkItem, WorkItem, BlockContext, CancellationToken, IAsyncEnumerable<ItemOutput<object>>>? ExpandPair { get; init; }
+
+    /// <summary>True for a pair block that makes any number of items from each pair (an <see cref="IExpandingPairBlock{TA, TB, TOut}"/>).</summary>
+    public bool ExpandsPairs => ExpandPair is not null;
+
     internal Func<object, IAsyncEnumerable<WorkItem>, BlockContext, CancellationToken, ValueTask<object>>? Group { get; init; }
 
     internal Func<object, RunContext, CancellationToken, IAsyncEnumerable<SourceItem<object>>>? Read { get; init; }

@@ -53,16 +53,36 @@ public sealed partial class BlockRegistry : IBlockCatalog
         where TOut : notnull
     {
         ArgumentNullException.ThrowIfNull(factory);
-        if (!KebabName().IsMatch(firstPort) || !KebabName().IsMatch(secondPort) || firstPort == secondPort)
-        {
-            throw new ArgumentException($"Block '{name}' needs two different kebab-case port names, not '{firstPort}' and '{secondPort}'.", nameof(secondPort));
-        }
-
+        CheckPorts(name, firstPort, secondPort);
         return Register(new BlockDescriptor(name, description, BlockShape.Pair, kind, typeof(TOptions), [new BlockPort(firstPort, typeof(TA)), new BlockPort(secondPort, typeof(TB))], typeof(TOut), (o, s) => factory((TOptions)o, s))
         {
             Pair = static async (block, a, b, context, ct) =>
                 await ((IPairBlock<TA, TB, TOut>)block).ProcessAsync(new Part<TA>(a, (TA)a.Payload), new Part<TB>(b, (TB)b.Payload), context, ct).ConfigureAwait(false),
         });
+    }
+
+    /// <inheritdoc/>
+    public IBlockCatalog AddExpandingPair<TOptions, TA, TB, TOut>(string name, Func<TOptions, BlockServices, IExpandingPairBlock<TA, TB, TOut>> factory, string description, string firstPort = "a", string secondPort = "b", ExecutionKind kind = ExecutionKind.Cpu)
+        where TOptions : class, IBlockOptions
+        where TA : notnull
+        where TB : notnull
+        where TOut : notnull
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        CheckPorts(name, firstPort, secondPort);
+        return Register(new BlockDescriptor(name, description, BlockShape.Pair, kind, typeof(TOptions), [new BlockPort(firstPort, typeof(TA)), new BlockPort(secondPort, typeof(TB))], typeof(TOut), (o, s) => factory((TOptions)o, s))
+        {
+            ExpandPair = static (block, a, b, context, ct) =>
+                Box(((IExpandingPairBlock<TA, TB, TOut>)block).ExpandAsync(new Part<TA>(a, (TA)a.Payload), new Part<TB>(b, (TB)b.Payload), context, ct), ct),
+        });
+    }
+
+    private static void CheckPorts(string name, string firstPort, string secondPort)
+    {
+        if (!KebabName().IsMatch(firstPort) || !KebabName().IsMatch(secondPort) || firstPort == secondPort)
+        {
+            throw new ArgumentException($"Block '{name}' needs two different kebab-case port names, not '{firstPort}' and '{secondPort}'.", nameof(secondPort));
+        }
     }
 
     /// <inheritdoc/>
