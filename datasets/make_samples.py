@@ -12,6 +12,9 @@ import numpy as np
 
 SR = 44100
 OUT = Path(__file__).resolve().parent / "samples"
+# A second song for the transition recipe, near the house piece's tempo (124 -> 120 bpm, within the crossfade's 4 %
+# stretch); kept out of samples/ so the quickstart's outputs stay as they are.
+TRANSITION = Path(__file__).resolve().parent / "transition"
 
 
 def env(n, attack, decay):
@@ -109,6 +112,17 @@ def main():
         subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(wav), *codec,
                         "-map_metadata", "-1", "-fflags", "+bitexact", str(OUT / f"{name}.{ext}")], check=True)
         wav.unlink()
+    make_transition_piece()
+
+
+def make_transition_piece():
+    TRANSITION.mkdir(exist_ok=True)
+    name = "disco_e_minor_120bpm"
+    wav = TRANSITION / f"{name}.wav"
+    write_wav(wav, piece(120, 164.81, [[0, 3, 7], [8, 12, 15], [3, 7, 10], [10, 14, 17]], 6, 4, [0, 12, 0, 12, 0, 12, 7, 10]))
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(wav), "-c:a", "libvorbis", "-q:a", "4",
+                    "-map_metadata", "-1", "-fflags", "+bitexact", str(TRANSITION / f"{name}.ogg")], check=True)
+    wav.unlink()
 
 
 if __name__ == "__main__":
