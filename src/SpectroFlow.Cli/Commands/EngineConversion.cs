@@ -14,7 +14,7 @@ namespace SpectroFlow.Cli.Commands;
 /// gives the bytes a recipe gives), without a manifest or log. A file that fails is one line on stderr and the others go
 /// on; exit 1 when any failed.
 /// </summary>
-internal static class EngineConversion
+internal static partial class EngineConversion
 {
     /// <summary>Converts every file of <paramref name="inputFolder"/> matching <paramref name="globs"/> with <paramref name="steps"/>.</summary>
     /// <param name="context">Output writers and the registry.</param>
@@ -180,7 +180,8 @@ internal static class EngineConversion
         return report.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
     }
 
-    private static string StepId(int index) => string.Create(CultureInfo.InvariantCulture, $"step{index}");
+    /// <summary>The id the generated recipes give step <paramref name="index"/> (<c>step0</c>, <c>step1</c>…).</summary>
+    public static string StepId(int index) => string.Create(CultureInfo.InvariantCulture, $"step{index}");
 
     private static string Recipe(string input, string outputRoot, IReadOnlyList<IReadOnlyList<(string Key, object Value)>> steps, ulong seed, string? keep)
     {
@@ -206,7 +207,8 @@ internal static class EngineConversion
         return yaml.ToString();
     }
 
-    private static string Scalar(object value) => value switch
+    /// <summary>A YAML scalar for an option value (invariant culture; strings quoted).</summary>
+    public static string Scalar(object value) => value switch
     {
         bool b => b ? "true" : "false",
         string s => Quote(s),
@@ -215,5 +217,5 @@ internal static class EngineConversion
     };
 
     /// <summary>A YAML double-quoted scalar (JSON string syntax is valid YAML) with <c>${</c> kept literal.</summary>
-    private static string Quote(string text) => JsonSerializer.Serialize(text.Replace("${", "$${", StringComparison.Ordinal));
+    public static string Quote(string text) => JsonSerializer.Serialize(text.Replace("${", "$${", StringComparison.Ordinal));
 }
