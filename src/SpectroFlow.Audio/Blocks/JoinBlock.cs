@@ -92,6 +92,13 @@ public sealed class JoinBlock(JoinOptions options) : IGroupBlock<MelSpectrogram,
             throw new Core.Errors.SpectroFlowException("nothing to join: no spectrograms arrived");
         }
 
+        // Levels relative to the first part: the first keeps its amplitudes exactly (a one-part join is the plain inversion).
+        double reference = joined[0].Gain;
+        for (int i = 0; i < joined.Count; i++)
+        {
+            joined[i] = joined[i] with { Gain = joined[i].Gain / reference };
+        }
+
         SpectrogramParams parameters = joined[0].Mel.Parameters;
         int crossfadeColumns = (int)Math.Round(options.CrossfadeMs / (double)parameters.StepSizeMs, MidpointRounding.AwayFromZero);
         context.Run.Log(joined.Count == 1
