@@ -17,7 +17,7 @@ namespace SpectroFlow.Cli.Commands;
 internal static class JoinCommand
 {
     /// <summary>The image files a folder argument contributes (told apart by content when read; these by name).</summary>
-    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".webp"];
+    private static readonly string[] s_imageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".webp"];
 
     public static Command Create(CliContext context)
     {
@@ -118,7 +118,7 @@ internal static class JoinCommand
             if (Directory.Exists(argument))
             {
                 List<string> found = [.. Directory.EnumerateFiles(argument)
-                    .Where(f => ImageExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))];
+                    .Where(f => s_imageExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))];
                 if (found.Count == 0)
                 {
                     throw new SpectroFlowException($"{argument}: the folder has no images (png, jpg, jpeg, bmp, webp) to join");
