@@ -3,11 +3,13 @@
 #   libfftw3-single3  FFTW (fast mixed-radix FFT for Riffusion's 17640-point window)
 #   libmp3lame0       MP3 encoding
 #   ffmpeg            FLAC and other formats beyond WAV/MP3/OGG (optional at run time)
+#   libfontconfig1    SkiaSharp's native library (JPEG, BMP and WebP images) links against it
 set -euo pipefail
 need=()
 have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
 have_lib libfftw3f.so.3 || need+=(libfftw3-single3)
 have_lib libmp3lame.so.0 || need+=(libmp3lame0)
+have_lib libfontconfig.so.1 || need+=(libfontconfig1)
 if [ "${SPECTROFLOW_WITH_FFMPEG:-1}" = 1 ] && ! command -v ffmpeg >/dev/null 2>&1; then need+=(ffmpeg); fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then

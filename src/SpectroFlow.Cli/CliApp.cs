@@ -40,6 +40,7 @@ internal static class CliApp
             BlocksCommand.Create(context),
             SchemaCommand.Create(context),
             MergeManifestsCommand.Create(context),
+            JoinCommand.Create(context),
         };
         root.Options.Add(new Option<bool>("--verbose") { Description = "Show debug logs and stack traces", Recursive = true });
 

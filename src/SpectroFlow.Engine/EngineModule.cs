@@ -11,8 +11,9 @@ public static class EngineModule
     public static BlockRegistry AddEngineBlocks(this BlockRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        registry.AddSource("folder", (FolderSourceOptions o, BlockServices _) => new FolderSource(o), "Files of a folder matching globs, in sorted order.");
+        registry.AddSource("folder", (FolderSourceOptions o, BlockServices _) => new FolderSource(o), "Files of a folder matching globs, in natural order (clip_2 before clip_10).");
         registry.AddSource("file", (FileSourceOptions o, BlockServices _) => new FileSource(o), "One file (what the single-file commands convert).");
+        registry.AddSource("files", (FilesSourceOptions o, BlockServices _) => new FilesSource(o), "Listed files, in the order listed (what join reads).");
         return registry;
     }
 }

@@ -17,8 +17,9 @@ namespace SpectroFlow.Imaging;
 /// </para>
 /// <para>
 /// Reading: PNGs of any colour type, bit depth and interlacing become RGB24 like PIL's <c>convert("RGB")</c>
-/// (16-bit samples keep their high byte, alpha is ignored); other formats (JPEG, ...) are refused with a hint to
-/// convert them to PNG. Parameters
+/// (16-bit samples keep their high byte, alpha is ignored); JPEG, BMP and WebP (told by their first bytes) are
+/// decoded by SkiaSharp and take the fallback parameters (they carry no Riffusion EXIF); other formats (GIF, TIFF...)
+/// are refused with a hint to convert them to PNG. Parameters
 /// come from a PNG eXIf chunk when all of tags 11000..11070 are present and valid, else from the fallback
 /// (<see cref="SpectrogramParams.Riffusion"/> by default), as Riffusion does. A corrupt eXIf chunk (bad CRC, bad
 /// offsets, malformed TIFF) is ignored the same way: fallback parameters and no MaxValue. The image must be at

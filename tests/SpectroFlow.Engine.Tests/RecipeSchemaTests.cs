@@ -27,7 +27,7 @@ public sealed class RecipeSchemaTests
         JsonElement write = steps.EnumerateArray().Single(s => s.GetProperty("title").GetString() == "write");
         write.GetProperty("required").EnumerateArray().Select(e => e.GetString()).Should().Equal("id", "use", "path");
         JsonElement inputs = root.GetProperty("properties").GetProperty("inputs").GetProperty("items").GetProperty("oneOf");
-        inputs.EnumerateArray().Select(s => s.GetProperty("title").GetString()).Should().Equal("count", "file", "folder");
+        inputs.EnumerateArray().Select(s => s.GetProperty("title").GetString()).Should().Equal("count", "file", "files", "folder");
     }
 
     [Theory]

@@ -5,7 +5,7 @@ namespace SpectroFlow.Audio.Blocks;
 /// <summary>Registers the audio blocks.</summary>
 public static class AudioModule
 {
-    /// <summary>Adds decode, decode-slices, resample, slice, mel, invert and write-audio to <paramref name="catalog"/>.</summary>
+    /// <summary>Adds decode, decode-slices, resample, slice, mel, invert, join and write-audio to <paramref name="catalog"/>.</summary>
     public static IBlockCatalog Register(IBlockCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
@@ -16,6 +16,7 @@ public static class AudioModule
             .Add("slice", (SliceOptions o, BlockServices s) => new SliceBlock(o), "Cuts a clip into fixed-length clips (5119 ms = 512 columns).")
             .Add("mel", (MelOptions o, BlockServices s) => new MelBlock(o), "Audio to a mel spectrogram (mixes and resamples to the parameters).")
             .Add("invert", (InvertOptions o, BlockServices s) => new InvertBlock(o), "Mel spectrogram back to audio (Griffin-Lim, seeded per item).")
+            .AddGroup("join", (JoinOptions o, BlockServices s) => new JoinBlock(o), "Spectrograms of a group, in natural order, to one track inverted as one phase-continuous signal (no clicks at the seams).")
             .Add("write-audio", (WriteAudioOptions o, BlockServices s) => new WriteAudioBlock(o), "Writes clips as wav, mp3, flac or ogg under the output root.", ExecutionKind.Io);
     }
 }

@@ -26,12 +26,23 @@ internal sealed class GriffinLim
     }
 
     /// <summary>Runs the algorithm on magnitudes [frame][bin] and returns the waveform (same scale as the magnitudes).</summary>
-    public float[] Run(float[] magnitudes, int frames, int iterations, double momentum, ulong seed, CancellationToken cancellationToken)
+    public float[] Run(float[] magnitudes, int frames, int iterations, double momentum, ulong seed, CancellationToken cancellationToken) =>
+        Run(magnitudes, frames, iterations, momentum, seed, carried: default, frozenFrames: 0, finalSpectra: null, cancellationToken);
+
+    /// <summary>
+    /// Runs the algorithm with the first frames' starting spectra given (<paramref name="carried"/>: complex
+    /// [frame][bin] values, e.g. the last frames of the window before, so a windowed inversion continues the phases
+    /// it had), the rest started from random phases drawn from <paramref name="seed"/> as <see cref="Run(float[], int, int, double, ulong, CancellationToken)"/>
+    /// draws them. The first <paramref name="frozenFrames"/> frames keep their carried spectra through every iteration
+    /// (a boundary condition the rest of the window fits itself to). <paramref name="finalSpectra"/>, when given
+    /// (frames * bins * 2), receives the complex spectra the returned waveform was made from.
+    /// </summary>
+    public float[] Run(float[] magnitudes, int frames, int iterations, double momentum, ulong seed, ReadOnlySpan<float> carried, int frozenFrames, float[]? finalSpectra, CancellationToken cancellationToken)
     {
         int bins = _bins;
         int length = _geometry.Hop * (frames - 1);
         float[] envelope = _geometry.WindowEnvelope(frames, length);
-        var next = new float[frames * bins * 2];
+        var next = finalSpectra ?? new float[frames * bins * 2];
         var previous = new float[frames * bins * 2];
         var frameOutputs = new float[frames * _geometry.WindowLength];
         var wave = new float[length];
@@ -44,6 +55,8 @@ internal sealed class GriffinLim
             next[2 * i + 1] = s * random.NextSingle();
         }
 
+        carried.CopyTo(next);
+
         float alpha = (float)(momentum / (1.0 + momentum));
         for (int iteration = 0; iteration < iterations; iteration++)
         {
@@ -52,7 +65,7 @@ internal sealed class GriffinLim
             _pool.For(frames, (start, end, worker) =>
             {
                 RealFft fft = worker.Fft;
-                for (int t = start; t < end; t++)
+                for (int t = Math.Max(start, frozenFrames); t < end; t++)
                 {
                     _geometry.LoadWindowedFrame(wave, t, fft);
                     fft.Forward();

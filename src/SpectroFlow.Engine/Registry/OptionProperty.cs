@@ -33,6 +33,9 @@ public enum OptionKind
 
     /// <summary>A list of strings (a YAML sequence, or one string).</summary>
     StringList,
+
+    /// <summary>A list of files to read (a YAML sequence, or one path), each relative to the recipe file that names it.</summary>
+    InputPathList,
 }
 
 /// <summary>One bindable option of an options class: recipe key, kind, range, whether it is required.</summary>
@@ -104,6 +107,7 @@ public sealed class OptionProperty
                 _ when type == typeof(InputPath) => OptionKind.InputPath,
                 _ when type.IsEnum => OptionKind.Enum,
                 _ when type == typeof(string[]) || type == typeof(IReadOnlyList<string>) => OptionKind.StringList,
+                _ when type == typeof(IReadOnlyList<InputPath>) => OptionKind.InputPathList,
                 _ => throw new ArgumentException($"Option {optionsType.Name}.{property.Name} has type {type.Name}, which recipes cannot express.", nameof(optionsType)),
             };
             result.Add(new OptionProperty(property, kind, type));

@@ -47,6 +47,13 @@ internal static class OptionsBinder
             {
                 errors.Add(new ValidationError(Interpolator.BrokenMarker, valueAt, key));
             }
+            else if (option.Kind == OptionKind.InputPathList)
+            {
+                if (BindInputPaths(valueNode, paths, $"option '{key}' of step '{stepId}'", key, errors) is { } list)
+                {
+                    option.Property.SetValue(options, list);
+                }
+            }
             else if (TryConvert(option, valueNode, paths, out object? value, out string? problem))
             {
                 option.Property.SetValue(options, value);
@@ -232,6 +239,52 @@ internal static class OptionsBinder
         return false;
     }
 
+    /// <summary>
+    /// A list of files to read: each entry resolved against the file that names it and checked to be an existing file,
+    /// every problem with the line and column of its entry; null when any entry is bad.
+    /// </summary>
+    private static System.Collections.ObjectModel.ReadOnlyCollection<InputPath>? BindInputPaths(YamlNode node, OptionPaths paths, string what, string key, List<ValidationError> errors)
+    {
+        IReadOnlyList<YamlNode> entries = node switch
+        {
+            YamlScalarNode => [node],
+            YamlSequenceNode sequence => [.. sequence.Children],
+            _ => [],
+        };
+        if (entries.Count == 0 && node is YamlMappingNode)
+        {
+            errors.Add(new ValidationError($"{what} must be a list of paths, not a mapping", SafeYamlReader.Location(paths.File, node.Start), key));
+            return null;
+        }
+
+        var result = new List<InputPath>(entries.Count);
+        bool ok = true;
+        foreach (YamlNode entry in entries)
+        {
+            SourceLocation at = SafeYamlReader.Location(paths.File, entry.Start);
+            string? problem = null;
+            if (entry is not YamlScalarNode { Value: { Length: > 0 } text })
+            {
+                problem = "must list paths (non-empty strings)";
+            }
+            else
+            {
+                var path = InputPath.FromRecipe(text, paths.FileFolder, paths.InputRoot);
+                string full = path.Resolve(paths.InputRoot);
+                problem = File.Exists(full) ? null : Directory.Exists(full) ? $"names a folder, not a file: {full}" : $"names a file that does not exist: {full}";
+                result.Add(path);
+            }
+
+            if (problem is not null)
+            {
+                errors.Add(new ValidationError($"{what} {problem}", at, key));
+                ok = false;
+            }
+        }
+
+        return ok ? result.AsReadOnly() : null;
+    }
+
     private static bool InRange(OptionProperty option, double value, out string? problem)
     {
         problem = null;
@@ -253,6 +306,7 @@ internal static class OptionsBinder
         OptionKind.OutputPath => "a path under the output root",
         OptionKind.InputPath => "a path",
         OptionKind.StringList => "a list of strings",
+        OptionKind.InputPathList => "a list of paths",
         _ => "a string",
     };
 }

@@ -283,6 +283,7 @@ public static class RecipeSchema
                 json.WriteEndArray();
                 break;
             case OptionKind.StringList:
+            case OptionKind.InputPathList:
                 json.WriteStartArray("type");
                 json.WriteStringValue("string");
                 json.WriteStringValue("array");

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using SpectroFlow.Core.Blocks;
+using SpectroFlow.Core.IO;
 
 namespace SpectroFlow.Engine.Sources;
 
@@ -21,7 +22,7 @@ public sealed class FolderSourceOptions : IBlockOptions
     [Description("Tags for every file of this input (metadata 'tags'; templates: {tags}).")]
     public IReadOnlyList<string> Tags { get; init; } = [];
 
-    /// <summary>Stop after this many files (0: all), in sorted order.</summary>
+    /// <summary>Stop after this many files (0: all), in natural order (clip_2 before clip_10).</summary>
     [Description("Take at most this many files (0 = all).")]
     [System.ComponentModel.DataAnnotations.Range(0, int.MaxValue)]
     public int Limit { get; init; }
@@ -43,8 +44,8 @@ public sealed class FolderSourceOptions : IBlockOptions
 }
 
 /// <summary>
-/// Emits the files of a folder that match the globs as <see cref="SourceFile"/> items, in ordinal path order (stable
-/// keys and ordinals on every machine). Key: the relative path; metadata: <c>source_path</c>, and <c>tags</c> when given.
+/// Emits the files of a folder that match the globs as <see cref="SourceFile"/> items, in natural path order
+/// (<c>clip_2</c> before <c>clip_10</c>, see <see cref="NaturalStringComparer"/>; the same on every machine). Key: the relative path; metadata: <c>source_path</c>, and <c>tags</c> when given.
 /// </summary>
 public sealed class FolderSource : IItemSource<SourceFile>
 {
@@ -72,7 +73,7 @@ public sealed class FolderSource : IItemSource<SourceFile>
         List<string> files = [.. Directory.EnumerateFiles(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden })
             .Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/'))
             .Where(rel => _globs.Any(g => g.IsMatch(rel)))
-            .Order(StringComparer.Ordinal)];
+            .Order(NaturalStringComparer.Instance)];
         if (_options.Limit > 0 && files.Count > _options.Limit)
         {
             files.RemoveRange(_options.Limit, files.Count - _options.Limit);

@@ -20,7 +20,7 @@ public enum ImagePreset
 /// Options of <see cref="DecodeImageBlock"/>: the preset for images without EXIF, and overrides of single parameters
 /// applied to every image's parameters (its EXIF's or the preset's), as <c>image-to-audio</c>'s options do.
 /// </summary>
-[ProducesMetadata(WorkItem.Keys.SourcePath, "width", "height")]
+[ProducesMetadata(WorkItem.Keys.SourcePath, "width", "height", "max_value")]
 public sealed class DecodeImageOptions : IBlockOptions
 {
     /// <summary>Parameters for images without (complete) Riffusion EXIF.</summary>
@@ -141,6 +141,12 @@ public sealed class DecodeImageBlock(DecodeImageOptions options) : IBlock<Source
         context.OutputMetadata[WorkItem.Keys.SourcePath] = input.FullPath;
         context.OutputMetadata["width"] = (long)image.Width;
         context.OutputMetadata["height"] = (long)image.Height;
+        if (image.MaxValue is { } maxValue)
+        {
+            // The EXIF MAX_VALUE: join keeps parts' loudness relative to each other with it.
+            context.OutputMetadata["max_value"] = maxValue;
+        }
+
         return ValueTask.FromResult(image);
     }
 

@@ -6,9 +6,9 @@ namespace SpectroFlow.Imaging.Png;
 internal sealed record LoadedImage(int Width, int Height, byte[] Rgb, byte[]? Exif);
 
 /// <summary>
-/// Loads PNG images into RGB24 (through <see cref="PngDecoder"/>) with every failure turned into one
-/// <see cref="InvalidImageException"/> whose one-line message names the source and the problem. Other formats are
-/// recognised by their signature and refused with a hint to convert them to PNG.
+/// Loads PNG images into RGB24 (through <see cref="PngDecoder"/>), and JPEG, BMP and WebP through SkiaSharp, with
+/// every failure turned into one <see cref="InvalidImageException"/> whose one-line message names the source and the
+/// problem. Other formats are recognised by their signature and refused with a hint to convert them to PNG.
 /// </summary>
 internal static class ImageLoader
 {
@@ -66,15 +66,40 @@ internal static class ImageLoader
     }
 
     /// <summary>
-    /// Decodes the PNG at the current position of <paramref name="stream"/> to RGB24 after checking its header
-    /// against <paramref name="limits"/> and <paramref name="check"/> (which returns a problem or null). PNGs of every
-    /// colour type and depth are read (see <see cref="PngDecoder"/>); JPEG, GIF, BMP, WebP, TIFF... are refused with
-    /// a one-line message suggesting a conversion to PNG.
+    /// Decodes the image at the current position of <paramref name="stream"/> to RGB24 after checking its header
+    /// against <paramref name="limits"/> and <paramref name="check"/> (which returns a problem or null). The format is
+    /// told by the first bytes, never the file name: PNGs of every colour type and depth go through our own exact
+    /// codec (see <see cref="PngDecoder"/>); JPEG, BMP and WebP through SkiaSharp (see
+    /// <see cref="Skia.SkiaImageDecoder"/>); GIF, TIFF... are refused with a one-line message suggesting a conversion to PNG.
     /// </summary>
     public static LoadedImage Load(Stream stream, string name, ImageLimits limits, Func<int, int, string?>? check = null)
     {
+        if (DecodedElsewhere(stream, name) is { } format)
+        {
+            return Skia.SkiaImageDecoder.Decode(stream, name, format, limits, check);
+        }
+
         EnsurePng(stream, name);
         return PngDecoder.Decode(stream, name, limits, check);
+    }
+
+    /// <summary>The name of the format when the stream holds a JPEG, BMP or WebP (decoded by SkiaSharp), else null; the stream is rewound.</summary>
+    private static string? DecodedElsewhere(Stream stream, string name)
+    {
+        Span<byte> head = stackalloc byte[16];
+        long start = stream.Position;
+        int read;
+        try
+        {
+            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            stream.Position = start;
+        }
+        catch (IOException e)
+        {
+            throw new InvalidImageException($"{name}: cannot read the file ({OneLine(e.Message)})", e);
+        }
+
+        return OtherFormat(head[..read]) is { } format && Skia.SkiaImageDecoder.Supports(format.Name) ? format.Name : null;
     }
 
     /// <summary>
@@ -107,7 +132,7 @@ internal static class ImageLoader
             (string Name, string Extension)? format = OtherFormat(head);
             throw new InvalidImageException(format is { } known
                 ? $"{name}: {known.Name} images are not supported; convert to PNG (e.g. ffmpeg -i in.{known.Extension} out.png)"
-                : $"{name}: not an image in a supported format (only PNG is supported)");
+                : $"{name}: not an image in a supported format (PNG, JPEG, BMP and WebP are supported)");
         }
     }
 
