@@ -126,6 +126,43 @@ public sealed class JoinCommandTests : IDisposable
         result.Error.Should().Contain(problem);
     }
 
+    [Fact]
+    public async Task Recipe_JoinBlock_PartFailingUpstream_IsAnErrorAndTheOthersAreJoined()
+    {
+        string folder = await PartsFolderAsync();
+        byte[] jpeg = File.ReadAllBytes(Path.Combine(folder, "clip_2.jpg"));
+        File.WriteAllBytes(Path.Combine(folder, "clip_4.jpg"), jpeg[..(jpeg.Length / 2)]);
+        string recipe = _directory.File("join.yaml");
+        await File.WriteAllTextAsync(recipe, """
+            inputs:
+              - id: images
+                folder: parts
+                glob: ["*.{png,jpg}"]
+            steps:
+              - id: decode
+                use: decode-image
+              - id: mel
+                use: image-to-mel
+              - id: track
+                use: join
+                group: all
+                iterations: 2
+              - id: write
+                use: write-audio
+                format: wav
+                name: track
+            outputs:
+              root: out
+            """);
+
+        CliResult result = await CliRunner.RunAsync("run", recipe);
+
+        result.ExitCode.Should().Be(1);
+        (result.Output + result.Error).Should().Contain("clip_4.jpg: the JPEG image is corrupt or truncated");
+        result.Error.Should().Contain("track: joining 3 parts in this order: clip_2.jpg, clip_3.png, clip_10.png");
+        AudioDecoder.Decode(_directory.File(Path.Combine("out", "track.wav"))).Frames.Should().Be(3 * SamplesPerPart, "the three readable parts are joined");
+    }
+
     /// <summary>parts/clip_2.jpg (JPEG by ffmpeg, no EXIF), clip_3.png, clip_10.png: 1 s each of the Riffusion clip, and a text file.</summary>
     private async Task<string> PartsFolderAsync()
     {

@@ -101,9 +101,10 @@ public sealed class JoinBlock(JoinOptions options) : IGroupBlock<MelSpectrogram,
 
         SpectrogramParams parameters = joined[0].Mel.Parameters;
         int crossfadeColumns = (int)Math.Round(options.CrossfadeMs / (double)parameters.StepSizeMs, MidpointRounding.AwayFromZero);
+        string group = context.Item.Key == context.BlockId ? context.BlockId : $"{context.BlockId}: {context.Item.Key}";
         context.Run.Log(joined.Count == 1
-            ? $"{context.BlockId}: {context.Item.Key}: one part only ({joined[0].Name}), a plain inversion"
-            : $"{context.BlockId}: {context.Item.Key}: joining {joined.Count} parts in this order: {string.Join(", ", joined.Select(p => p.Name))}");
+            ? $"{group}: one part only ({joined[0].Name}), a plain inversion"
+            : $"{group}: joining {joined.Count} parts in this order: {string.Join(", ", joined.Select(p => p.Name))}");
         MelSpectrogram track = JoinedInversion.Join(joined, crossfadeColumns);
         long partCount = joined.Count;
         joined.Clear();
