@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Reflection;
 using SpectroFlow.Core.Errors;
 using SpectroFlow.Core.Items;
-using SpectroFlow.Core.Spectrograms;
 
 namespace SpectroFlow.Audio.Dsp;
 
@@ -217,7 +215,7 @@ public static class JoinedInversion
             throw new SpectroFlowException($"{part.Name}: is {part.Mel.MelBins} px high but {first.Name} is {first.Mel.MelBins}; every part of a join must have the same height");
         }
 
-        if (Difference(part.Mel.Parameters, first.Mel.Parameters) is { } difference)
+        if (part.Mel.Parameters.DifferenceFrom(first.Mel.Parameters) is { } difference)
         {
             throw new SpectroFlowException($"{part.Name}: its spectrogram parameters differ from {first.Name}'s ({difference}); every part of a join must have the same");
         }
@@ -228,32 +226,5 @@ public static class JoinedInversion
                 CultureInfo.InvariantCulture,
                 $"{part.Name}: {part.Mel.Frames} columns is too narrow to join with a crossfade of {crossfadeColumns} columns (needs at least {minimumColumns})"));
         }
-    }
-
-    /// <summary>The first parameters that differ, as "name a vs b", or null.</summary>
-    private static string? Difference(SpectrogramParams a, SpectrogramParams b)
-    {
-        if (a == b)
-        {
-            return null;
-        }
-
-        var differences = new List<string>();
-        foreach (PropertyInfo property in typeof(SpectrogramParams).GetProperties(BindingFlags.Public | BindingFlags.Instance))
-        {
-            if (property.SetMethod is null)
-            {
-                continue;
-            }
-
-            object? x = property.GetValue(a);
-            object? y = property.GetValue(b);
-            if (!Equals(x, y))
-            {
-                differences.Add(string.Create(CultureInfo.InvariantCulture, $"{property.Name} {x} vs {y}"));
-            }
-        }
-
-        return differences.Count == 0 ? "they differ" : string.Join(", ", differences);
     }
 }

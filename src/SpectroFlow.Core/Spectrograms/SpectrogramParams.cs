@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Globalization;
 
 namespace SpectroFlow.Core.Spectrograms;
@@ -165,6 +166,34 @@ public sealed record SpectrogramParams
 
     // Python: int(ms / 1000.0 * sr), evaluated in double and truncated (0.4 * 44100 = 17640.000000000004).
     private int MsToSamples(int ms) => (int)(ms / 1000.0 * SampleRate);
+
+    /// <summary>The parameters that differ from <paramref name="other"/>'s, as "Name a vs b, …" (for messages), or null when equal.</summary>
+    public string? DifferenceFrom(SpectrogramParams other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (this == other)
+        {
+            return null;
+        }
+
+        var differences = new List<string>();
+        foreach (PropertyInfo property in typeof(SpectrogramParams).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.SetMethod is null)
+            {
+                continue;
+            }
+
+            object? x = property.GetValue(this);
+            object? y = property.GetValue(other);
+            if (!Equals(x, y))
+            {
+                differences.Add(string.Create(CultureInfo.InvariantCulture, $"{property.Name} {x} vs {y}"));
+            }
+        }
+
+        return differences.Count == 0 ? "they differ" : string.Join(", ", differences);
+    }
 }
 
 /// <summary>One problem found by <see cref="SpectrogramParams.Validate"/>.</summary>
