@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using SpectroFlow.Audio.Codecs;
 using SpectroFlow.Core.Errors;
-using SpectroFlow.Core.IO;
 using SpectroFlow.Core.Items;
 using SpectroFlow.Imaging;
 
@@ -16,9 +15,6 @@ namespace SpectroFlow.Cli.Commands;
 /// </summary>
 internal static class JoinCommand
 {
-    /// <summary>The image files a folder argument contributes (told apart by content when read; these by name).</summary>
-    private static readonly string[] s_imageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".webp"];
-
     public static Command Create(CliContext context)
     {
         var paths = new Argument<string[]>("inputs-and-output")
@@ -69,7 +65,7 @@ internal static class JoinCommand
                 throw new UsageException(e.Message, e);
             }
 
-            List<string> images = Collect(arguments[..^1]);
+            List<string> images = ImageArguments.Collect(arguments[..^1], "join");
             var widths = new List<int>(images.Count);
             foreach (string image in images)
             {
@@ -104,49 +100,6 @@ internal static class JoinCommand
             return exitCode;
         }));
         return command;
-    }
-
-    /// <summary>
-    /// The images the arguments name: files as given, folders' image files (by extension, not recursive); all in natural
-    /// order of their paths (clip_2 before clip_10, whatever order a shell glob gave).
-    /// </summary>
-    private static List<string> Collect(IReadOnlyList<string> arguments)
-    {
-        var images = new List<string>();
-        foreach (string argument in arguments)
-        {
-            if (Directory.Exists(argument))
-            {
-                List<string> found = [.. Directory.EnumerateFiles(argument)
-                    .Where(f => s_imageExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))];
-                if (found.Count == 0)
-                {
-                    throw new SpectroFlowException($"{argument}: the folder has no images (png, jpg, jpeg, bmp, webp) to join");
-                }
-
-                images.AddRange(found);
-            }
-            else if (File.Exists(argument))
-            {
-                images.Add(argument);
-            }
-            else
-            {
-                throw new SpectroFlowException($"{argument}: file or folder not found");
-            }
-        }
-
-        images.Sort(NaturalStringComparer.Instance);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string image in images)
-        {
-            if (!seen.Add(Path.GetFullPath(image)))
-            {
-                throw new UsageException($"{image}: the image is given twice");
-            }
-        }
-
-        return images;
     }
 
     private static string Recipe(IReadOnlyList<string> images, string outputRoot, string stem, string extension, int crossfadeMs, int iterations, ulong seed, int bitrate)
