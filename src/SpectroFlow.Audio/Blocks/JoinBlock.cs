@@ -129,11 +129,11 @@ public sealed class JoinBlock(JoinOptions options) : IGroupBlock<MelSpectrogram,
         return clip;
     }
 
-    private static string PartName(WorkItem item) =>
+    internal static string PartName(WorkItem item) =>
         item.Metadata.TryGetValue(WorkItem.Keys.SourcePath, out object? path) && path is string text ? Path.GetFileName(text) : item.Key;
 
     /// <summary>The part's level relative to the 30e6 every Riffusion image decodes to: its EXIF MAX_VALUE, when known.</summary>
-    private static double Gain(Part<MelSpectrogram> part) =>
+    internal static double Gain(Part<MelSpectrogram> part) =>
         part.Payload.Parameters.Scale == IntensityScale.PerImageMax
         && part.Item.Metadata.TryGetValue(MaxValueKey, out object? value)
         && Convert.ToDouble(value, CultureInfo.InvariantCulture) is > 0 and var max && double.IsFinite(max)
