@@ -42,6 +42,7 @@ internal static class CliApp
             MergeManifestsCommand.Create(context),
             JoinCommand.Create(context),
             ConcatCommand.Create(context),
+            BlendCommand.Create(context),
         };
         root.Options.Add(new Option<bool>("--verbose") { Description = "Show debug logs and stack traces", Recursive = true });
 

@@ -13,7 +13,7 @@ public sealed class CompositionRecipesTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("spectroflow-composition-").FullName;
 
-    public static TheoryData<string> Recipes => ["long-track.yaml"];
+    public static TheoryData<string> Recipes => ["blend-sequence.yaml", "long-track.yaml"];
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
@@ -75,8 +75,17 @@ public sealed class CompositionRecipesTests : IDisposable
     private static Dictionary<string, string> ManifestedOutputs(string root)
     {
         (_, IReadOnlyList<ManifestEntry> entries) = RunManifest.Read(Path.Combine(root, RunManifest.FileName(null)));
-        return entries.SelectMany(entry => entry.Outputs)
-            .ToDictionary(output => output.Path.Replace('\\', '/'), output => output.Sha256.ToUpperInvariant());
+        // A group's output (a joined track) is listed under every source item it was made from, always with one hash.
+        var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (ManifestOutput output in entries.SelectMany(entry => entry.Outputs))
+        {
+            string path = output.Path.Replace('\\', '/');
+            string hash = output.Sha256.ToUpperInvariant();
+            outputs.TryAdd(path, hash);
+            outputs[path].Should().Be(hash, $"every manifest line that lists {path} gives the same hash");
+        }
+
+        return outputs;
     }
 
     /// <summary>Every audio and image file under <paramref name="root"/> (the report's thumbnails aside), by relative path.</summary>
