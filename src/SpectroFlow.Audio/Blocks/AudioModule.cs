@@ -18,6 +18,8 @@ public static class AudioModule
             .Add("invert", (InvertOptions o, BlockServices s) => new InvertBlock(o), "Mel spectrogram back to audio (Griffin-Lim, seeded per item).")
             .AddGroup("join", (JoinOptions o, BlockServices s) => new JoinBlock(o), "Spectrograms of a group, in natural order, to one track inverted as one phase-continuous signal (no clicks at the seams).")
             .AddExpandingPair("blend", (BlendOptions o, BlockServices s) => new BlendBlock(o), "Blends two spectrograms band by band into N in-between frames (lows switch later than highs; energies mixed so loudness stays level).")
+            .AddPair("crossfade", (CrossfadeOptions o, BlockServices s) => new CrossfadeBlock(o), "Crossfades two songs on the beat (b time-stretched to a's tempo within stretch_max, fades over whole beats, true-peak safe).")
+            .Add("loop", (LoopOptions o, BlockServices s) => new LoopBlock(o), "Loops whole bars from the first downbeat, the seam crossfaded, N repeats.")
             .Add("write-audio", (WriteAudioOptions o, BlockServices s) => new WriteAudioBlock(o), "Writes clips as wav, mp3, flac or ogg under the output root.", ExecutionKind.Io);
     }
 }
