@@ -43,6 +43,8 @@ internal static class CliApp
             JoinCommand.Create(context),
             ConcatCommand.Create(context),
             BlendCommand.Create(context),
+            CrossfadeCommand.Create(context),
+            CrossfadeCommand.CreateLoop(context),
         };
         root.Options.Add(new Option<bool>("--verbose") { Description = "Show debug logs and stack traces", Recursive = true });
 
