@@ -104,6 +104,19 @@ public sealed partial class ReportTests
         empty.Error.Should().Contain("no run manifest found");
     }
 
+    [Fact]
+    public async Task ReportKey_MustBeTrueOrFalse()
+    {
+        using var directory = new TemporaryDirectory();
+        string recipe = ReportRecipe.Write(directory.Path, report: false);
+        await File.WriteAllTextAsync(recipe, (await File.ReadAllTextAsync(recipe)).Replace("report: false", "report: maybe", StringComparison.Ordinal));
+
+        CliResult result = await CliRunner.RunAsync("validate", recipe);
+
+        result.ExitCode.Should().Be(2);
+        (result.Output + result.Error).Should().Contain("report.yaml:2:9: report must be true or false, not 'maybe'");
+    }
+
     private static readonly ReportOutput OddOutput = new(OddName, "<script>alert(\"k\")</script>#0", [new("source_path", "<script>alert(\"k\")</script>")], 123.45, 0.87);
 
     private static ListeningReport OddReport() => new(
