@@ -13,7 +13,7 @@ public sealed partial class ReportTests
     [Fact]
     public void Html_EscapesTextAndEncodesEveryLinkPerSegment()
     {
-        string html = ReportHtml.Render(OddReport(), [new OutputView(OddOutput, "report_files/0001.png", "audio/mpeg", [new("sample rate", "44100 Hz")], null)]);
+        string html = ReportHtml.Render(OddReport(), [new OutputView(s_oddOutput, "report_files/0001.png", "audio/mpeg", [new("sample rate", "44100 Hz")], null)]);
 
         html.Should().NotContain("<script").And.NotContain("<x>").And.Contain("&lt;script&gt;alert(&quot;k&quot;)&lt;/script&gt;");
         html.Should().Contain("href=\"a%20b/%3Cx%3E%26%22%27%23%C3%A9.mp3\"");
@@ -105,6 +105,21 @@ public sealed partial class ReportTests
     }
 
     [Fact]
+    public async Task RunWithAFailedItem_ReportsItsErrorAndStillShowsTheOthers()
+    {
+        using var directory = new TemporaryDirectory();
+        string bad = directory.File("not <audio>.wav");
+        await File.WriteAllTextAsync(bad, "this is not a WAV file");
+
+        CliResult run = await CliRunner.RunAsync("run", ReportRecipe.Write(directory.Path, report: true, bad));
+
+        run.ExitCode.Should().Be(1, run.Output + run.Error);
+        string html = await File.ReadAllTextAsync(Path.Combine(directory.Path, "out", "report.html"));
+        html.Should().Contain("id=\"count-items\">2<").And.Contain("id=\"count-outputs\">4<").And.Contain("id=\"count-errors\">1<");
+        html.Should().Contain("<section class=\"item failed\">").And.MatchRegex("<li>clips: [^<]*not &lt;audio&gt;\\.wav[^<]*</li>");
+    }
+
+    [Fact]
     public async Task ReportKey_MustBeTrueOrFalse()
     {
         using var directory = new TemporaryDirectory();
@@ -117,14 +132,14 @@ public sealed partial class ReportTests
         (result.Output + result.Error).Should().Contain("report.yaml:2:9: report must be true or false, not 'maybe'");
     }
 
-    private static readonly ReportOutput OddOutput = new(OddName, "<script>alert(\"k\")</script>#0", [new("source_path", "<script>alert(\"k\")</script>")], 123.45, 0.87);
+    private static readonly ReportOutput s_oddOutput = new(OddName, "<script>alert(\"k\")</script>#0", [new("source_path", "<script>alert(\"k\")</script>")], 123.45, 0.87);
 
     private static ListeningReport OddReport() => new(
         "/tmp/out",
         "/tmp/out/manifest.jsonl",
         new ReportSummary(2, 1, 3, 1),
         [
-            new ReportItem("<script>alert(\"k\")</script>", RunManifest.Ok, [OddOutput], []),
+            new ReportItem("<script>alert(\"k\")</script>", RunManifest.Ok, [s_oddOutput], []),
             new ReportItem("broken.wav", RunManifest.Failed, [], ["mp3: broken.wav: cannot decode <bad>"]),
         ]);
 
@@ -135,9 +150,10 @@ public sealed partial class ReportTests
 /// <summary>A tiny real run: 4 s of one bundled sample -> two 2 s clips -> PNG images (odd names) and MP3s.</summary>
 internal static class ReportRecipe
 {
-    public static string Write(string folder, bool report)
+    public static string Write(string folder, bool report, string? alsoPath = null)
     {
         string sample = Path.Combine(TestFiles.RepositoryRoot, "datasets", "samples", "groove_a_minor_96bpm.wav");
+        string paths = alsoPath is null ? $"\"{sample}\"" : $"\"{sample}\", \"{alsoPath}\"";
         string path = Path.Combine(folder, "report.yaml");
         File.WriteAllText(path, $$"""
             seed: 1
@@ -145,7 +161,7 @@ internal static class ReportRecipe
             inputs:
               - id: song
                 use: files
-                paths: ["{{sample}}"]
+                paths: [{{paths}}]
             steps:
               - id: clips
                 use: decode-slices

@@ -5,8 +5,8 @@ using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
 using SpectroFlow.Cli.Reporting;
-using SpectroFlow.Engine.Reporting;
 using SpectroFlow.Engine.Recipes;
+using SpectroFlow.Engine.Reporting;
 using SpectroFlow.Engine.Running;
 
 namespace SpectroFlow.Cli.Commands;
@@ -186,7 +186,12 @@ internal static class RunCommand
             $"{Words.Count(written, "file")} written, {Words.Count(report.Skipped, "item")} skipped (already done), {Words.Count(report.Errors.Count, "error")} in {report.Elapsed.TotalSeconds:F1} s; manifest {report.ManifestPath}{cleanup}");
         context.Out.WriteLine(summary);
         log.Information("{" + SummaryProperty + "}", summary);
-        if (writeReport && !report.Cancelled && report.ManifestPath is { } manifest)
+        if (writeReport && shard is not null)
+        {
+            // Shards share the output root: one report per shard would overwrite the others' report_files.
+            context.Out.WriteLine("report: not written by a shard; merge the manifests, then: spectroflow report OUTDIR --manifest MERGED");
+        }
+        else if (writeReport && !report.Cancelled && report.ManifestPath is { } manifest)
         {
             string html = ReportWriter.Write(ListeningReport.Read(plan.OutputRoot, manifest, report.Skipped));
             context.Out.WriteLine($"report: {html}");

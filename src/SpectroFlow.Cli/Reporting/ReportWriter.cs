@@ -109,21 +109,38 @@ internal static class ReportWriter
         ]);
     }
 
+    /// <summary>Streams the file: the first <see cref="ThumbnailSeconds"/> are kept for the thumbnail, the rest only counted.</summary>
     private static (SpectrogramImage Image, List<KeyValuePair<string, string>> Parameters) FromAudio(string file)
     {
-        AudioClip clip = AudioDecoder.Decode(file);
-        List<KeyValuePair<string, string>> parameters =
-        [
-            new("duration", Seconds(clip.DurationSeconds)),
-            new("sample rate", Invariant($"{clip.SampleRate} Hz")),
-            new("channels", clip.ChannelCount == 1 ? "mono" : Invariant($"{clip.ChannelCount}")),
-        ];
-        int frames = (int)Math.Min(clip.Frames, ThumbnailSeconds * clip.SampleRate);
-        if (frames < clip.Frames)
+        using AudioStreamReader reader = AudioDecoder.Open(file);
+        int keep = (int)(ThumbnailSeconds * reader.SampleRate);
+        float[][] head = [.. Enumerable.Range(0, reader.ChannelCount).Select(_ => new float[keep])];
+        int kept = 0;
+        int read;
+        while (kept < keep && (read = reader.Read(head, kept, keep - kept)) > 0)
         {
-            clip = new AudioClip(clip.SampleRate, [.. clip.Channels.Select(c => c[..frames])], clip.Name);
+            kept += read;
         }
 
+        const int Chunk = 65536;
+        float[][] rest = [.. Enumerable.Range(0, reader.ChannelCount).Select(_ => new float[Chunk])];
+        while (reader.Read(rest, 0, Chunk) > 0)
+        {
+            // Only the length of the rest is needed.
+        }
+
+        if (kept == 0)
+        {
+            throw new InvalidAudioException($"{file}: no audio in the file");
+        }
+
+        var clip = new AudioClip(reader.SampleRate, [.. head.Select(c => c[..kept])], Path.GetFileName(file));
+        List<KeyValuePair<string, string>> parameters =
+        [
+            new("duration", Seconds((double)reader.FramesRead / reader.SampleRate)),
+            new("sample rate", Invariant($"{reader.SampleRate} Hz")),
+            new("channels", reader.ChannelCount == 1 ? "mono" : reader.ChannelCount == 2 ? "stereo" : Invariant($"{reader.ChannelCount}")),
+        ];
         var converter = new SpectrogramConverter(SpectrogramParams.Riffusion with { NumFrequencies = ThumbnailHeight });
         MelSpectrogram mel = converter.ToMel(converter.Conform(clip));
         return (SpectrogramImageMapper.ToImage(mel), parameters);
