@@ -4,6 +4,7 @@
 #   libmp3lame0       MP3 encoding
 #   ffmpeg            FLAC and other formats beyond WAV/MP3/OGG (optional at run time)
 #   libfontconfig1    SkiaSharp's native library (JPEG, BMP and WebP images) links against it
+#   chromium          the report test opens report.html in headless Chromium (tests only; SPECTROFLOW_WITH_CHROMIUM=0 skips)
 set -euo pipefail
 need=()
 have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
@@ -11,6 +12,7 @@ have_lib libfftw3f.so.3 || need+=(libfftw3-single3)
 have_lib libmp3lame.so.0 || need+=(libmp3lame0)
 have_lib libfontconfig.so.1 || need+=(libfontconfig1)
 if [ "${SPECTROFLOW_WITH_FFMPEG:-1}" = 1 ] && ! command -v ffmpeg >/dev/null 2>&1; then need+=(ffmpeg); fi
+if [ "${SPECTROFLOW_WITH_CHROMIUM:-1}" = 1 ] && [ -z "${SPECTROFLOW_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then need+=(chromium); fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else

@@ -45,6 +45,7 @@ internal static class CliApp
             BlendCommand.Create(context),
             CrossfadeCommand.Create(context),
             CrossfadeCommand.CreateLoop(context),
+            ReportCommand.Create(context),
         };
         root.Options.Add(new Option<bool>("--verbose") { Description = "Show debug logs and stack traces", Recursive = true });
 

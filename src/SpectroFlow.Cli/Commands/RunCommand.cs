@@ -4,7 +4,9 @@ using System.Reflection;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
+using SpectroFlow.Cli.Reporting;
 using SpectroFlow.Engine.Recipes;
+using SpectroFlow.Engine.Reporting;
 using SpectroFlow.Engine.Running;
 
 namespace SpectroFlow.Cli.Commands;
@@ -30,7 +32,8 @@ internal static class RunCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate, show the plan and list the inputs: items per input, in this shard, up to date, to run; writes nothing" };
         var noResume = new Option<bool>("--no-resume") { Description = "Ignore the manifest: redo every item and rewrite the manifest from scratch" };
         var prune = new Option<bool>("--prune") { Description = "Delete the output files the manifest recorded for items no longer in the inputs (unchanged files only)" };
-        var command = new Command("run", "Run a recipe (resumes from the output root's manifest)") { shard, shardCount, failFast, dryRun, noResume, prune };
+        var report = new Option<bool>("--report") { Description = "Also write report.html in the output root (as the recipe key report: true does)" };
+        var command = new Command("run", "Run a recipe (resumes from the output root's manifest)") { shard, shardCount, failFast, dryRun, noResume, prune, report };
         recipe.AddTo(command);
         command.SetAction((result, cancellationToken) => context.RunAsync(async () =>
         {
@@ -61,7 +64,7 @@ internal static class RunCommand
             };
             return result.GetValue(dryRun)
                 ? await DryRunAsync(context, plan, options, cancellationToken).ConfigureAwait(false)
-                : await RunAsync(context, plan, options, result.GetValue(failFast), cancellationToken).ConfigureAwait(false);
+                : await RunAsync(context, plan, options, result.GetValue(failFast), result.GetValue(report) || plan.Report, cancellationToken).ConfigureAwait(false);
         }));
         return command;
     }
@@ -105,7 +108,7 @@ internal static class RunCommand
         return preview.Inputs.Any(i => i.Error is not null) ? ExitCodes.Failure : ExitCodes.Success;
     }
 
-    private static async Task<int> RunAsync(CliContext context, RunPlan plan, RunOptions baseOptions, bool failFast, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, RunPlan plan, RunOptions baseOptions, bool failFast, bool writeReport, CancellationToken cancellationToken)
     {
         ShardSpec? shard = baseOptions.Shard;
         Directory.CreateDirectory(plan.OutputRoot);
@@ -183,6 +186,17 @@ internal static class RunCommand
             $"{Words.Count(written, "file")} written, {Words.Count(report.Skipped, "item")} skipped (already done), {Words.Count(report.Errors.Count, "error")} in {report.Elapsed.TotalSeconds:F1} s; manifest {report.ManifestPath}{cleanup}");
         context.Out.WriteLine(summary);
         log.Information("{" + SummaryProperty + "}", summary);
+        if (writeReport && shard is not null)
+        {
+            // Shards share the output root: one report per shard would overwrite the others' report_files.
+            context.Out.WriteLine("report: not written by a shard; merge the manifests, then: spectroflow report OUTDIR --manifest MERGED");
+        }
+        else if (writeReport && !report.Cancelled && report.ManifestPath is { } manifest)
+        {
+            string html = ReportWriter.Write(ListeningReport.Read(plan.OutputRoot, manifest, report.Skipped));
+            context.Out.WriteLine($"report: {html}");
+            log.Information("report {Report}", html);
+        }
 
         if (stoppedByFailure == 1)
         {

@@ -3,7 +3,7 @@ namespace SpectroFlow.Engine.Recipes;
 /// <summary>Reserved keys of the recipe format.</summary>
 internal static class RecipeKeys
 {
-    public static readonly string[] TopLevel = ["include", "description", "seed", "params", "inputs", "steps", "outputs"];
+    public static readonly string[] TopLevel = ["include", "description", "seed", "params", "inputs", "steps", "outputs", "report"];
 
     public static readonly string[] Step = ["id", "use", "from", "inputs", "pairing", "one", "group", "parallelism", "capacity"];
 

@@ -72,6 +72,7 @@ public sealed class RecipeLoader
         ulong seed = ReadSeed(documents, seedOverride, broken, errors);
         List<StepSpec> specs = ReadAllSteps(documents, folder, errors, broken);
         (string outputRoot, Dictionary<string, SourceLocation> keep) = ReadAllOutputs(documents, folder, errors);
+        bool report = ReadReport(documents, broken, errors);
         IReadOnlyList<PlannedStep> steps = RecipeGraph.Link(specs, keep, errors);
         errors.RemoveAll(e => e.Message == Interpolator.BrokenMarker);
         if (errors.Count > 0)
@@ -79,7 +80,7 @@ public sealed class RecipeLoader
             throw new RecipeException(InFileOrder(errors, documents));
         }
 
-        return new RunPlan(file, seed, outputRoot, folder, parameters, steps, [.. documents.SkipLast(1).Select(d => d.File)]);
+        return new RunPlan(file, seed, outputRoot, folder, parameters, steps, [.. documents.SkipLast(1).Select(d => d.File)]) { Report = report };
     }
 
     private static void CheckTopLevelKeys(IReadOnlyList<RecipeDocument> documents, List<ValidationError> errors)
@@ -163,6 +164,25 @@ public sealed class RecipeLoader
         }
 
         return seed;
+    }
+
+    /// <summary><c>report: true|false</c>: the last file that sets it, else false.</summary>
+    private static bool ReadReport(IReadOnlyList<RecipeDocument> documents, HashSet<YamlNode> broken, List<ValidationError> errors)
+    {
+        RecipeDocument? document = documents.LastOrDefault(d => d.Get("report") is not null);
+        YamlNode? node = document?.Get("report");
+        if (node is null || broken.Contains(node))
+        {
+            return false;
+        }
+
+        if (node is YamlScalarNode { Value: { } text } && bool.TryParse(text, out bool report))
+        {
+            return report;
+        }
+
+        errors.Add(new ValidationError($"report must be true or false, not '{(node as YamlScalarNode)?.Value ?? "a list or map"}'", document!.At(node)));
+        return false;
     }
 
     /// <summary>Every file's inputs, then every file's steps, in merge order.</summary>

@@ -39,6 +39,12 @@ public sealed class RunPlan
     public IReadOnlyList<PlannedStep> Steps { get; }
 
     /// <summary>
+    /// True when the run also writes <c>report.html</c> in the output root (<c>report: true</c>). Not part of the recipe
+    /// hash: turning the report on or off does not redo any item.
+    /// </summary>
+    public bool Report { get; init; }
+
+    /// <summary>
     /// Why this plan cannot be split into shards (a step combines items across the whole run), or null when it can.
     /// </summary>
     public string? ShardingProblem => PlanShape.WhyNotShardable(this);

@@ -59,6 +59,16 @@ public static class RecipeSchema
             json.WriteString("description", "Recipe seed; each item's seed is derived from it and the item's key.");
             json.WriteEndObject();
 
+            json.WriteStartObject("report");
+            json.WriteStartArray("anyOf");
+            json.WriteStartObject();
+            json.WriteString("type", "boolean");
+            json.WriteEndObject();
+            WriteInterpolated(json);
+            json.WriteEndArray();
+            json.WriteString("description", "Also write report.html (thumbnails, players, parameters, tempo, errors) in the output root; does not change the recipe hash.");
+            json.WriteEndObject();
+
             json.WriteStartObject("params");
             json.WriteString("type", "object");
             json.WriteString("description", "Named values used as ${params.name}; override with --set name=value.");
