@@ -87,9 +87,10 @@ public sealed class BlendBlock(BlendOptions options) : IExpandingPairBlock<MelSp
     {
         ArgumentNullException.ThrowIfNull(context);
         BandBlend.EnsureBlendable(a.Payload, JoinBlock.PartName(a.Item), b.Payload, JoinBlock.PartName(b.Item));
-        double gainA = JoinBlock.Gain(a);
-        double gainB = JoinBlock.Gain(b);
-        bool imageScale = a.Item.Metadata.ContainsKey(JoinBlock.MaxValueKey) || b.Item.Metadata.ContainsKey(JoinBlock.MaxValueKey);
+        // True levels only when both sides state theirs: scaling one side alone would tilt the blend.
+        bool imageScale = a.Item.Metadata.ContainsKey(JoinBlock.MaxValueKey) && b.Item.Metadata.ContainsKey(JoinBlock.MaxValueKey);
+        double gainA = imageScale ? JoinBlock.Gain(a) : 1;
+        double gainB = imageScale ? JoinBlock.Gain(b) : 1;
         int first = options.IncludeEnds ? 0 : 1;
         int last = options.IncludeEnds ? options.Frames + 1 : options.Frames;
         int digits = (last - first + 1).ToString(CultureInfo.InvariantCulture).Length;
