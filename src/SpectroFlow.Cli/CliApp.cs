@@ -41,6 +41,7 @@ internal static class CliApp
             SchemaCommand.Create(context),
             MergeManifestsCommand.Create(context),
             JoinCommand.Create(context),
+            TempoCommand.Create(context),
         };
         root.Options.Add(new Option<bool>("--verbose") { Description = "Show debug logs and stack traces", Recursive = true });
 

@@ -17,6 +17,7 @@ public static class AudioModule
             .Add("mel", (MelOptions o, BlockServices s) => new MelBlock(o), "Audio to a mel spectrogram (mixes and resamples to the parameters).")
             .Add("invert", (InvertOptions o, BlockServices s) => new InvertBlock(o), "Mel spectrogram back to audio (Griffin-Lim, seeded per item).")
             .AddGroup("join", (JoinOptions o, BlockServices s) => new JoinBlock(o), "Spectrograms of a group, in natural order, to one track inverted as one phase-continuous signal (no clicks at the seams).")
+            .Add("tempo", (TempoOptions o, BlockServices s) => new TempoBlock(o), "Finds a clip's tempo, beats and downbeats and writes them into metadata (bpm, tempo_confidence, beats, downbeats).")
             .Add("write-audio", (WriteAudioOptions o, BlockServices s) => new WriteAudioBlock(o), "Writes clips as wav, mp3, flac or ogg under the output root.", ExecutionKind.Io);
     }
 }
