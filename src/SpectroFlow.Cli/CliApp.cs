@@ -46,6 +46,7 @@ internal static class CliApp
             CrossfadeCommand.Create(context),
             CrossfadeCommand.CreateLoop(context),
             ReportCommand.Create(context),
+            TempoCommand.Create(context),
         };
         root.Options.Add(new Option<bool>("--verbose") { Description = "Show debug logs and stack traces", Recursive = true });
 
