@@ -13,7 +13,7 @@ public sealed class CompositionRecipesTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("spectroflow-composition-").FullName;
 
-    public static TheoryData<string> Recipes => ["blend-sequence.yaml", "long-track.yaml"];
+    public static TheoryData<string> Recipes => ["transition.yaml", "blend-sequence.yaml", "long-track.yaml"];
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
@@ -42,6 +42,7 @@ public sealed class CompositionRecipesTests : IDisposable
         third.ExitCode.Should().Be(0, third.Output + third.Error);
         third.Output.Should().Contain("0 files written").And.MatchRegex(@"[1-9]\d* items? skipped");
         Hashes(killed).Should().Equal(written);
+        File.ReadAllText(Path.Combine(killed, "report.html")).Should().Contain("<audio", "the recipe asks for a listening report");
     }
 
     private static async Task RunAndKillAsync(string recipe, string output)

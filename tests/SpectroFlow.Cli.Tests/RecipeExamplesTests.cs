@@ -23,7 +23,7 @@ public class RecipeExamplesTests
     {
         string all = string.Concat(Directory.GetFiles(s_recipes, "*.yaml").Select(File.ReadAllText));
 
-        foreach (string block in new[] { "decode-slices", "mel", "encode-image", "write-image", "image-to-mel", "invert", "write-audio", "decode-image" })
+        foreach (string block in new[] { "decode-slices", "mel", "encode-image", "write-image", "image-to-mel", "invert", "write-audio", "decode-image", "tempo", "crossfade", "blend", "join", "concat" })
         {
             all.Should().Contain($"use: {block}", $"an example recipe should show the '{block}' block");
         }
