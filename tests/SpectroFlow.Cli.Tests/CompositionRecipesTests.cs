@@ -47,20 +47,7 @@ public sealed class CompositionRecipesTests : IDisposable
 
     private static async Task RunAndKillAsync(string recipe, string output)
     {
-        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "spectroflow"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in new[] { "run", recipe, "--output", output })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(info)!;
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
+        using Process process = ChildCli.Start("run", recipe, "--output", output);
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(120) && !process.HasExited && !Directory.Exists(output))
         {

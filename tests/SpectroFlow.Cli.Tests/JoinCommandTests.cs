@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SpectroFlow.Audio.Codecs;
 using SpectroFlow.Core.Items;
 using SpectroFlow.TestKit;
@@ -177,23 +176,9 @@ public sealed class JoinCommandTests : IDisposable
         }
 
         string jpeg = Path.Combine(folder, "clip_2.jpg");
-        Ffmpeg("-i", Path.Combine(folder, "clip_2.png"), "-q:v", "2", jpeg);
+        FfmpegTool.Run("-i", Path.Combine(folder, "clip_2.png"), "-q:v", "2", jpeg);
         File.Delete(Path.Combine(folder, "clip_2.png"));
         File.WriteAllText(Path.Combine(folder, "notes.txt"), "not an image");
         return folder;
-    }
-
-    private static void Ffmpeg(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string argument in (string[])["-nostdin", "-loglevel", "error", "-y", .. arguments])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(start)!;
-        string errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        process.ExitCode.Should().Be(0, errors);
     }
 }

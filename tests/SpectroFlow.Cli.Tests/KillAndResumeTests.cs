@@ -74,20 +74,7 @@ public sealed class KillAndResumeTests : IDisposable
 
     private static async Task<bool> RunAndKillAfterFirstItemAsync(string recipe, string output)
     {
-        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "spectroflow"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in new[] { "run", recipe, "--output", output })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(info)!;
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
+        using Process process = ChildCli.Start("run", recipe, "--output", output);
         string manifest = Path.Combine(output, "manifest.jsonl");
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(120) && !process.HasExited)

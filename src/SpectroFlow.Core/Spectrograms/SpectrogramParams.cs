@@ -1,5 +1,5 @@
-using System.Reflection;
 using System.Globalization;
+using System.Reflection;
 
 namespace SpectroFlow.Core.Spectrograms;
 

@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using SkiaSharp;
 using SpectroFlow.Core.Errors;
 using SpectroFlow.Core.Items;
 using SpectroFlow.Core.Spectrograms;
+using SpectroFlow.TestKit;
 
 namespace SpectroFlow.Imaging.Tests.Skia;
 
@@ -35,7 +35,7 @@ public sealed class SkiaImageDecoderTests : IDisposable
     public void Read_BmpMadeByFfmpeg_HasExactlyThePixelsOfThePng()
     {
         string bmp = _temp.File("clip.bmp");
-        RunFfmpeg("-i", Fixtures.Path(Fixtures.MonoPng), "-pix_fmt", "bgr24", bmp);
+        FfmpegTool.Run("-i", Fixtures.Path(Fixtures.MonoPng), "-pix_fmt", "bgr24", bmp);
         SpectrogramImage original = SpectrogramPng.Read(Fixtures.Path(Fixtures.MonoPng));
 
         SpectrogramImage decoded = SpectrogramPng.Read(bmp);
@@ -101,19 +101,5 @@ public sealed class SkiaImageDecoderTests : IDisposable
         }
 
         return ((double)sum / a.Length, max);
-    }
-
-    private static void RunFfmpeg(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string argument in (string[])["-nostdin", "-loglevel", "error", "-y", .. arguments])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(start)!;
-        string errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        process.ExitCode.Should().Be(0, errors);
     }
 }
