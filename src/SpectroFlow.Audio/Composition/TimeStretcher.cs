@@ -1,14 +1,14 @@
 namespace SpectroFlow.Audio.Composition;
 
 /// <summary>
-/// WSOLA time stretching (Verhelst and Roelands 1993): Hann frames overlap-added at a fixed output hop, each taken from
+/// WSOLA time stretching (Verhelst and Roelands 1993): Hann frames overlap-added at a fixed output hop (a quarter frame: four frames share each sample, which evens out transients), each taken from
 /// near its nominal input position at the offset whose waveform best continues the previous frame, so the pitch is kept
 /// and no phase vocoder smearing appears at the small ratios a beat-matched crossfade needs (±4 %).
 /// </summary>
 public static class TimeStretcher
 {
     private const int FrameLength = 1024;
-    private const int OutputHop = FrameLength / 2;
+    private const int OutputHop = FrameLength / 4;
     private const int Tolerance = 256;
 
     /// <summary>The output length for <paramref name="inputFrames"/> stretched by <paramref name="ratio"/>: round(N × ratio).</summary>
