@@ -14,6 +14,7 @@ public class ArchitectureTests
         { "SpectroFlow.Core", [], ["*"] },
         { "SpectroFlow.Audio", ["SpectroFlow.Core"], ["SixLabors.ImageSharp", "Microsoft.ML.OnnxRuntime.Gpu", "YamlDotNet"] },
         { "SpectroFlow.Imaging", ["SpectroFlow.Core"], ["NAudio.Core", "Microsoft.ML.OnnxRuntime.Gpu", "YamlDotNet"] },
+        { "SpectroFlow.Diffusion", ["SpectroFlow.Core"], ["NAudio.Core", "SkiaSharp", "SixLabors.ImageSharp", "YamlDotNet"] },
     };
 
     [Theory]
