@@ -87,19 +87,25 @@ internal static class ImageLoader
     private static string? DecodedElsewhere(Stream stream, string name)
     {
         Span<byte> head = stackalloc byte[16];
+        int read = PeekHead(stream, name, head);
+
+        return OtherFormat(head[..read]) is { } format && Skia.SkiaImageDecoder.Supports(format.Name) ? format.Name : null;
+    }
+
+    /// <summary>Reads up to <paramref name="head"/>'s length of the stream's first bytes and rewinds it; a read error is one line naming the file.</summary>
+    private static int PeekHead(Stream stream, string name, Span<byte> head)
+    {
         long start = stream.Position;
-        int read;
         try
         {
-            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
             stream.Position = start;
+            return read;
         }
         catch (IOException e)
         {
             throw new InvalidImageException($"{name}: cannot read the file ({OneLine(e.Message)})", e);
         }
-
-        return OtherFormat(head[..read]) is { } format && Skia.SkiaImageDecoder.Supports(format.Name) ? format.Name : null;
     }
 
     /// <summary>
@@ -109,17 +115,7 @@ internal static class ImageLoader
     public static void EnsurePng(Stream stream, string name)
     {
         Span<byte> head = stackalloc byte[16];
-        long start = stream.Position;
-        int read;
-        try
-        {
-            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-            stream.Position = start;
-        }
-        catch (IOException e)
-        {
-            throw new InvalidImageException($"{name}: cannot read the file ({OneLine(e.Message)})", e);
-        }
+        int read = PeekHead(stream, name, head);
 
         head = head[..read];
         if (read == 0)
