@@ -77,6 +77,20 @@ public sealed class CrossfadeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Crossfade_CorruptFile_IsOneLineNamingIt_AndWritesNothing()
+    {
+        string a = Write("a.wav", RhythmGenerator.Groove(GrooveStyle.FourOnFloor, 120, seed: 1, seconds: 4).Clip);
+        string corrupt = _directory.File("corrupt.mp3");
+        await File.WriteAllBytesAsync(corrupt, [.. Enumerable.Range(0, 3000).Select(i => (byte)((i * 97) + 13))]);
+
+        CliResult result = await CliRunner.RunAsync("crossfade", corrupt, a, _directory.File("mix.wav"));
+
+        result.ExitCode.Should().Be(1);
+        result.ErrorLines.Should().ContainSingle().Which.Should().Contain("corrupt.mp3").And.Contain("not a recognised audio format");
+        File.Exists(_directory.File("mix.wav")).Should().BeFalse();
+    }
+
+    [Fact]
     public async Task Loop_Groove_RepeatsWholeBars_WithTheExactLength()
     {
         string input = Write("groove.wav", RhythmGenerator.Groove(GrooveStyle.RockBackbeat, 120, seed: 5, seconds: 12).Clip);

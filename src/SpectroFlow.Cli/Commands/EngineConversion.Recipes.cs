@@ -25,7 +25,12 @@ internal static partial class EngineConversion
     {
         RunPlan plan = Load(context, command, yaml);
         RunReport report = await Runner(context, inputPath).RunAsync(plan, new RunOptions { Manifest = false }, cancellationToken).ConfigureAwait(false);
-        WriteErrors(context, report, inputPath, pathOnce: false);
+        // A command builds every input itself, so a pair without a partner only follows the partner's own failure,
+        // which is already one line: the file and why it failed.
+        bool otherErrors = report.Errors.Any(e => !IsMissingPartner(e));
+        WriteErrors(context, report, inputPath, pathOnce: false, shown: e => !otherErrors || !IsMissingPartner(e));
         return (ExitCode(context, report), plan, report);
     }
+
+    private static bool IsMissingPartner(ErrorRecord error) => error.Reason.StartsWith("no partner at ", StringComparison.Ordinal);
 }

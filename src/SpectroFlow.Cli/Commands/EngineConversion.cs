@@ -147,10 +147,15 @@ internal static partial class EngineConversion
         }
     });
 
-    private static void WriteErrors(CliContext context, RunReport report, Func<string, string> inputPath, bool pathOnce)
+    private static void WriteErrors(CliContext context, RunReport report, Func<string, string> inputPath, bool pathOnce, Func<ErrorRecord, bool>? shown = null)
     {
         foreach (ErrorRecord error in report.Errors)
         {
+            if (shown is not null && !shown(error))
+            {
+                continue;
+            }
+
             if (error.Key is not { } key)
             {
                 context.Error.WriteLine($"error: {error.Reason}");
