@@ -70,6 +70,22 @@ public sealed class NoiseSchedule
         return ((1 - fraction) * Sigma(low)) + (fraction * Sigma(high));
     }
 
+    /// <summary>diffusers' add_noise for DDPM-space schedulers: √ᾱ_t x0 + √(1 − ᾱ_t) ε, computed in double.</summary>
+    public void AddNoise(ReadOnlySpan<float> clean, ReadOnlySpan<float> noise, int t, Span<float> noised)
+    {
+        if (noise.Length != clean.Length || noised.Length != clean.Length)
+        {
+            throw new ArgumentException("Clean latents, noise and output must have the same length.", nameof(noise));
+        }
+
+        double signal = Math.Sqrt(AlphasCumprod[t]);
+        double spread = Math.Sqrt(1 - AlphasCumprod[t]);
+        for (int i = 0; i < clean.Length; i++)
+        {
+            noised[i] = (float)((signal * clean[i]) + (spread * noise[i]));
+        }
+    }
+
     /// <summary>The inference timesteps for <paramref name="steps"/> steps, descending, as diffusers' <c>set_timesteps</c> makes them.</summary>
     public double[] Timesteps(int steps, TimestepSpacing spacing, int stepsOffset = 0)
     {
