@@ -1,0 +1,106 @@
+using Microsoft.ML.OnnxRuntime;
+using SpectroFlow.Diffusion.Onnx;
+
+namespace SpectroFlow.Diffusion.Pipelines;
+
+/// <summary>
+/// The UNet call of one generation with classifier-free guidance as one batch [uncond; cond]. Every tensor is allocated
+/// once, when the generation starts (the inputs and output as native ONNX Runtime tensors bound by name, the float
+/// staging buffers managed), so the denoising loop allocates no latent-sized buffer per step.
+/// </summary>
+internal sealed class UnetStepper : IDisposable
+{
+    private readonly Unet _unet;
+    private readonly int _batch;
+    private readonly int _latentLength;
+    private readonly OrtValue _sample;
+    private readonly OrtValue _timestep;
+    private readonly OrtValue _hidden;
+    private readonly OrtValue _output;
+    private readonly float[] _input;
+    private readonly float[] _raw;
+    private readonly float[] _timesteps;
+    private readonly string[] _inputNames;
+    private readonly OrtValue[] _inputValues;
+    private readonly string[] _outputNames;
+    private readonly OrtValue[] _outputValues;
+
+    /// <summary>Binds <paramref name="embeddings"/> ([batch × sequence × width]) for a latent of <paramref name="height"/> × <paramref name="width"/>.</summary>
+    public UnetStepper(Unet unet, ReadOnlySpan<float> embeddings, int batch, int sequence, int height, int width)
+    {
+        _unet = unet;
+        _batch = batch;
+        _latentLength = 4 * height * width;
+        long[] latentShape = [batch, 4, height, width];
+        int timestepCount = unet.Timestep.Dimensions.Length == 0 || unet.Timestep.Dimensions[0] == 1 ? 1 : batch;
+        long[] timestepShape = unet.Timestep.Dimensions.Length == 0 ? [] : [timestepCount];
+        _sample = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, unet.Sample.ElementType, latentShape);
+        _timestep = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, unet.Timestep.ElementType, timestepShape);
+        _hidden = Tensors.FromFloats(unet.Hidden, embeddings, [batch, sequence, embeddings.Length / (batch * sequence)]);
+        _output = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, unet.Output.ElementType, latentShape);
+        _input = new float[batch * _latentLength];
+        _raw = new float[batch * _latentLength];
+        _timesteps = new float[timestepCount];
+        _inputNames = [unet.Sample.Name, unet.Timestep.Name, unet.Hidden.Name];
+        _inputValues = [_sample, _timestep, _hidden];
+        _outputNames = [unet.Output.Name];
+        _outputValues = [_output];
+    }
+
+    /// <summary>The batched, scaled input of the last call.</summary>
+    public ReadOnlySpan<float> LastInput => _input;
+
+    /// <summary>The raw output of the last call.</summary>
+    public ReadOnlySpan<float> LastOutput => _raw;
+
+    /// <summary>
+    /// Predicts the noise in <paramref name="latents"/> at <paramref name="timestep"/> and writes the guided prediction
+    /// ε_u + g (ε_c − ε_u) to <paramref name="epsilon"/>.
+    /// </summary>
+    public void Predict(ReadOnlySpan<float> latents, double inputScale, double timestep, double guidance, Span<float> epsilon, RunOptions runOptions)
+    {
+        float scale = (float)inputScale;
+        for (int b = 0; b < _batch; b++)
+        {
+            Span<float> target = _input.AsSpan(b * _latentLength, _latentLength);
+            if (inputScale == 1)
+            {
+                latents.CopyTo(target);
+            }
+            else
+            {
+                for (int i = 0; i < _latentLength; i++)
+                {
+                    target[i] = latents[i] * scale;
+                }
+            }
+        }
+
+        Array.Fill(_timesteps, (float)timestep);
+        Tensors.Write(_sample, _unet.Sample.ElementType, _input);
+        Tensors.Write(_timestep, _unet.Timestep.ElementType, _timesteps);
+        _unet.Model.Run(runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
+        Tensors.Read(_output, _raw);
+        if (_batch == 1)
+        {
+            _raw.AsSpan(0, _latentLength).CopyTo(epsilon);
+            return;
+        }
+
+        float g = (float)guidance;
+        for (int i = 0; i < _latentLength; i++)
+        {
+            float unconditional = _raw[i];
+            epsilon[i] = unconditional + (g * (_raw[_latentLength + i] - unconditional));
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _sample.Dispose();
+        _timestep.Dispose();
+        _hidden.Dispose();
+        _output.Dispose();
+    }
+}
