@@ -47,6 +47,9 @@ internal static class CliApp
             CrossfadeCommand.CreateLoop(context),
             ReportCommand.Create(context),
             TempoCommand.Create(context),
+            GenerateCommand.Create(context),
+            RemixCommand.Create(context),
+            RiffCommand.Create(context),
         };
         root.Options.Add(new Option<bool>("--verbose") { Description = "Show debug logs and stack traces", Recursive = true });
 

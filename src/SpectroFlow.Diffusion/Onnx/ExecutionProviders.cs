@@ -10,6 +10,9 @@ namespace SpectroFlow.Diffusion.Onnx;
 /// </summary>
 public sealed class ExecutionProviders
 {
+    private static readonly Lock s_environmentGate = new();
+    private static readonly DOrtLoggingFunction s_nativeLog = RecordNativeMessage;
+    private static string? s_lastNativeError;
     private readonly ComputeDevice _requested;
     private readonly Action<string> _log;
     private readonly int _threads;
@@ -30,9 +33,11 @@ public sealed class ExecutionProviders
     /// <summary>Creates the options for one session. The caller owns (disposes) them.</summary>
     public SessionOptions Create()
     {
+        EnsureEnvironment();
         if (_requested != ComputeDevice.Cpu && _cudaWorks != false)
         {
             SessionOptions cuda = Base();
+            s_lastNativeError = null;
             try
             {
                 cuda.AppendExecutionProvider_CUDA(0);
@@ -43,7 +48,8 @@ public sealed class ExecutionProviders
             {
                 cuda.Dispose();
                 _cudaWorks = false;
-                string reason = OneLine(ex.Message);
+                // ONNX Runtime's own message names the library that failed to load (e.g. libcublasLt.so.13).
+                string reason = OneLine(s_lastNativeError is { } native ? NativeReason(native) : ex.Message);
                 if (_requested == ComputeDevice.Cuda)
                 {
                     throw new SpectroFlowException($"--device cuda: the CUDA execution provider did not load ({reason})", ex);
@@ -54,6 +60,44 @@ public sealed class ExecutionProviders
         }
 
         return Base();
+    }
+
+    /// <summary>
+    /// Creates ONNX Runtime's process-wide environment once with a logging callback, so its native messages do not go to
+    /// stderr on their own: the CUDA fallback is then the one line this class writes.
+    /// </summary>
+    private static void EnsureEnvironment()
+    {
+        lock (s_environmentGate)
+        {
+            if (OrtEnv.IsCreated)
+            {
+                return;
+            }
+
+            var options = new EnvironmentCreationOptions
+            {
+                logId = "spectroflow",
+                logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+                loggingFunction = s_nativeLog,
+            };
+            OrtEnv.CreateInstanceWithOptions(ref options);
+        }
+    }
+
+    private static void RecordNativeMessage(IntPtr param, OrtLoggingLevel severity, string category, string logId, string codeLocation, string message)
+    {
+        if (severity >= OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR)
+        {
+            s_lastNativeError = message;
+        }
+    }
+
+    /// <summary>The useful tail of a provider-bridge message: "… with error: libcublasLt.so.13: cannot open shared object file …".</summary>
+    private static string NativeReason(string message)
+    {
+        int at = message.IndexOf("with error: ", StringComparison.Ordinal);
+        return at >= 0 ? message[(at + "with error: ".Length)..] : message;
     }
 
     private SessionOptions Base()

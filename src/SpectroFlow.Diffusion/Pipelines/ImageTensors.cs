@@ -51,12 +51,10 @@ public static class ImageTensors
 
     /// <summary>
     /// A repaint mask at latent resolution from a grayscale mask image (row-major, one byte per pixel, white repaints):
-    /// nearest-neighbour down to (W/8, H/8), as Riffusion resizes it.
+    /// nearest-neighbour to <paramref name="latentWidth"/> × <paramref name="latentHeight"/>, as Riffusion resizes it.
     /// </summary>
-    public static float[] RepaintMaskFromGray(ReadOnlySpan<byte> gray, int width, int height)
+    public static float[] RepaintMaskFromGray(ReadOnlySpan<byte> gray, int width, int height, int latentWidth, int latentHeight)
     {
-        int latentWidth = width / 8;
-        int latentHeight = height / 8;
         var mask = new float[latentWidth * latentHeight];
         for (int y = 0; y < latentHeight; y++)
         {
