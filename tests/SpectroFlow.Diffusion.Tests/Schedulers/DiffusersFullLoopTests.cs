@@ -3,13 +3,13 @@ using SpectroFlow.Diffusion.Schedulers;
 namespace SpectroFlow.Diffusion.Tests.Schedulers;
 
 /// <summary>
-/// Ports of diffusers' deterministic full-loop scheduler tests (huggingface/diffusers, tests/schedulers/): the same
-/// dummy model (sample · t / (t + 1)), deterministic sample (arange(768)/768) and noise (its flip), the same configs
-/// and the published Σ|x| and mean |x| with diffusers' tolerances. The loops reproduce the tests' own, quirks included
-/// (the sigma-space tests step on the input-scaled sample). The schedules are built from diffusers' float32 betas
-/// (<see cref="TorchLinearSchedule"/>): the with-noise sums are large enough (Σ 57062 and 27663 against ±0.01) to pin
-/// float32 rounding, and with exact double betas they come out 0.07 and 0.21 off, all of it from σ at t = 0, which
-/// float32's 1 − β makes 8e-5 (relative) larger than the exact value.
+/// Ports of diffusers' deterministic full-loop scheduler tests (huggingface/diffusers tests/schedulers/, read at
+/// 58eb52c0803ea9af3abec60841c2a093bdf1f951): the same dummy model (sample · t / (t + 1)), deterministic sample
+/// (arange(768)/768) and noise (its flip), the same configs and the published Σ|x| and mean |x| with diffusers'
+/// tolerances. The loops reproduce the tests' own, quirks included (the sigma-space tests step on the input-scaled
+/// sample). The schedules are built from diffusers' float32 betas (<see cref="TorchLinearSchedule"/>): the with-noise
+/// sums are large enough (Σ 57062 and 27663 against ±0.01) to pin float32 rounding, and with exact double betas they
+/// come out 0.07 and 0.21 off, mostly through σ at t = 0, which float32's 1 − β makes 8e-5 (relative) too large.
 /// Not portable: every PNDM full loop (skip_prk_steps false: Runge-Kutta warm-up steps our PLMS-only class lacks),
 /// DDIM loops with set_alpha_to_one true (its default), Euler-ancestral (torch-seeded noise), v-prediction, Karras and
 /// thresholding variants.
