@@ -37,19 +37,25 @@ public sealed class NoiseSchedule
     public NoiseSchedule(int trainSteps = 1000, double betaStart = 0.00085, double betaEnd = 0.012, BetaSchedule schedule = BetaSchedule.ScaledLinear)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(trainSteps, 2);
-        TrainSteps = trainSteps;
-        var cumulative = new double[trainSteps];
-        double product = 1;
+        var betas = new double[trainSteps];
         for (int i = 0; i < trainSteps; i++)
         {
-            double beta = schedule == BetaSchedule.Linear
+            betas[i] = schedule == BetaSchedule.Linear
                 ? betaStart + (i * (betaEnd - betaStart) / (trainSteps - 1))
                 : Math.Pow(Math.Sqrt(betaStart) + (i * (Math.Sqrt(betaEnd) - Math.Sqrt(betaStart)) / (trainSteps - 1)), 2);
-            product *= 1 - beta;
-            cumulative[i] = product;
         }
 
-        AlphasCumprod = cumulative;
+        TrainSteps = trainSteps;
+        AlphasCumprod = Cumprod(betas);
+    }
+
+    /// <summary>Builds the schedule from explicit betas, one per training step (diffusers' <c>trained_betas</c>).</summary>
+    public NoiseSchedule(IReadOnlyList<double> trainedBetas)
+    {
+        ArgumentNullException.ThrowIfNull(trainedBetas);
+        ArgumentOutOfRangeException.ThrowIfLessThan(trainedBetas.Count, 2);
+        TrainSteps = trainedBetas.Count;
+        AlphasCumprod = Cumprod(trainedBetas);
     }
 
     /// <summary>num_train_timesteps.</summary>
@@ -103,5 +109,18 @@ public sealed class NoiseSchedule
         }
 
         return timesteps;
+    }
+
+    private static double[] Cumprod(IReadOnlyList<double> betas)
+    {
+        var cumulative = new double[betas.Count];
+        double product = 1;
+        for (int i = 0; i < cumulative.Length; i++)
+        {
+            product *= 1 - betas[i];
+            cumulative[i] = product;
+        }
+
+        return cumulative;
     }
 }
