@@ -110,6 +110,40 @@ public static class SpectrogramPng
         }
     }
 
+    /// <summary>
+    /// Reads any picture (PNG, JPEG, BMP, WebP) whatever its height, e.g. an img2img init image or a mask: the parameters
+    /// come from its Riffusion EXIF when present, else Riffusion's, with the mel bin count set to the image's height.
+    /// </summary>
+    /// <exception cref="InvalidImageException">The file is missing, unreadable, not an image, corrupt or too large.</exception>
+    public static SpectrogramImage ReadAnyHeight(string path, ImageLimits? limits = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using FileStream stream = ImageLoader.Open(path);
+        Stream seekable = ImageLoader.Seekable(stream, path);
+        try
+        {
+            byte[]? payload = ImageLoader.ReadExif(seekable, path);
+            RiffusionExif? exif = payload is null ? null : RiffusionExif.Parse(payload);
+            SpectrogramParams parameters = SpectrogramParams.Riffusion;
+            double? maxValue = null;
+            if (exif is not null && exif.TryGetParams(parameters, out SpectrogramParams fromExif))
+            {
+                parameters = fromExif;
+                maxValue = exif.MaxValue;
+            }
+
+            LoadedImage loaded = ImageLoader.Load(seekable, path, limits ?? ImageLimits.Default);
+            return new SpectrogramImage(loaded.Width, loaded.Height, loaded.Rgb, parameters with { NumFrequencies = loaded.Height }, maxValue, path);
+        }
+        finally
+        {
+            if (!ReferenceEquals(seekable, stream))
+            {
+                seekable.Dispose();
+            }
+        }
+    }
+
     /// <summary>Encodes an RGB24 buffer as an 8-bit RGB PNG, with an eXIf chunk right after IHDR when given.</summary>
     internal static byte[] EncodeRgb(byte[] rgb, int width, int height, byte[]? exif = null) =>
         PngEncoder.Encode(rgb, width, height, PngColorType.Rgb, exif);

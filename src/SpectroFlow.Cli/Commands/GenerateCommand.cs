@@ -31,7 +31,7 @@ internal static class GenerateCommand
         command.SetAction((result, cancellationToken) => context.RunAsync(() =>
         {
             string outputPath = result.GetRequiredValue(output);
-            Core.Items.SpectrogramImage? init = result.GetValue(initImage) is { } initPath ? Imaging.SpectrogramPng.Read(initPath) : null;
+            Core.Items.SpectrogramImage? init = result.GetValue(initImage) is { } initPath ? Imaging.SpectrogramPng.ReadAnyHeight(initPath) : null;
             DiffusionSettings settings = shared.Settings(result, init?.Width, init?.Height) with { Eta = result.GetValue(eta) };
             double strengthValue = result.GetValue(strength);
             if (!(strengthValue >= 0 && strengthValue <= 1))

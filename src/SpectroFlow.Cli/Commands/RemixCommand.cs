@@ -98,7 +98,7 @@ internal static class RemixCommand
     /// <summary>A grayscale mask PNG (white repaints) at latent resolution for a <paramref name="width"/> × <paramref name="height"/> image.</summary>
     internal static float[] ReadMask(string path, int width, int height)
     {
-        SpectrogramImage mask = SpectrogramPng.Read(path);
+        SpectrogramImage mask = SpectrogramPng.ReadAnyHeight(path);
         var gray = new byte[mask.Width * mask.Height];
         for (int i = 0; i < gray.Length; i++)
         {

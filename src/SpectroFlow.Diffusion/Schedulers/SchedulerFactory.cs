@@ -21,6 +21,8 @@ public static class SchedulerFactory
             "ddim" => new DdimScheduler(schedule, steps, config.StepsOffset, eta),
             "euler" => new EulerScheduler(schedule, steps, false, config.Spacing ?? TimestepSpacing.Linspace, config.StepsOffset),
             "euler-ancestral" => new EulerScheduler(schedule, steps, true, config.Spacing ?? TimestepSpacing.Linspace, config.StepsOffset),
+            "lms" => new LmsScheduler(schedule, steps, config.Spacing ?? TimestepSpacing.Linspace, config.StepsOffset),
+            "dpmpp2m" => new DpmSolverMultistepScheduler(schedule, steps, config.Spacing ?? TimestepSpacing.Linspace, config.StepsOffset),
             _ => throw new ArgumentException($"unknown scheduler '{name}' (known: {string.Join(", ", Names)})", nameof(name)),
         };
     }
