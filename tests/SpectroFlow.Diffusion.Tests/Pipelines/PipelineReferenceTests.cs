@@ -1,7 +1,7 @@
 using System.Text.Json;
-using SpectroFlow.TestKit;
 using SpectroFlow.Diffusion.Onnx;
 using SpectroFlow.Diffusion.Pipelines;
+using SpectroFlow.TestKit;
 
 namespace SpectroFlow.Diffusion.Tests.Pipelines;
 

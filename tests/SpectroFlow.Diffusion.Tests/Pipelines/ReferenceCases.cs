@@ -1,6 +1,6 @@
 using System.Text.Json;
-using SpectroFlow.TestKit;
 using SpectroFlow.Diffusion.Pipelines;
+using SpectroFlow.TestKit;
 
 namespace SpectroFlow.Diffusion.Tests.Pipelines;
 
