@@ -56,13 +56,14 @@ public sealed class OnnxModel : IDisposable
     /// <summary>The names of all inputs, in the model's order.</summary>
     public IReadOnlyList<string> InputNames => _session.InputNames;
 
-    /// <summary>Runs the model on <paramref name="inputs"/> and returns the named outputs (the caller disposes them).</summary>
-    public IDisposableReadOnlyCollection<OrtValue> Run(
-        IReadOnlyDictionary<string, OrtValue> inputs, IReadOnlyCollection<string> outputs, RunOptions? runOptions = null)
+    /// <summary>Runs a one-input model and returns its output <paramref name="outputName"/> as float32 (float16 converted).</summary>
+    public float[] RunToFloats(string inputName, OrtValue input, string outputName)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
-        using var ownOptions = runOptions is null ? new RunOptions() : null;
-        return _session.Run(runOptions ?? ownOptions!, inputs, outputs);
+        using var runOptions = new RunOptions();
+        using var outputs = _session.Run(runOptions, new Dictionary<string, OrtValue> { [inputName] = input }, [outputName]);
+        var result = new float[Tensors.ElementCount(outputs[0])];
+        Tensors.Read(outputs[0], result);
+        return result;
     }
 
     /// <summary>Runs the model into pre-allocated <paramref name="outputValues"/> (no output allocation).</summary>

@@ -204,9 +204,7 @@ internal sealed class TextEncoder : IDisposable
     public float[] Encode(int[] ids)
     {
         using var input = Tensors.FromIds(_ids, ids, [1, ids.Length]);
-        using var outputs = Model.Run(new Dictionary<string, Microsoft.ML.OnnxRuntime.OrtValue> { [_ids.Name] = input }, [_hidden.Name]);
-        var result = new float[Tensors.ElementCount(outputs[0])];
-        Tensors.Read(outputs[0], result);
+        float[] result = Model.RunToFloats(_ids.Name, input, _hidden.Name);
         Width = result.Length / ids.Length;
         return result;
     }

@@ -113,10 +113,7 @@ internal sealed class VaeDecoder : IDisposable
     private float[] DecodeWhole(ReadOnlySpan<float> latents, int height, int width)
     {
         using OrtValue input = Tensors.FromFloats(_input, latents, [1, 4, height, width]);
-        using var outputs = Model.Run(new Dictionary<string, OrtValue> { [_input.Name] = input }, [_output.Name]);
-        var pixels = new float[3 * height * 8 * width * 8];
-        Tensors.Read(outputs[0], pixels);
-        return pixels;
+        return Model.RunToFloats(_input.Name, input, _output.Name);
     }
 }
 
@@ -147,10 +144,7 @@ internal sealed class VaeEncoder : IDisposable
     public float[] Encode(ReadOnlySpan<float> pixels, int height, int width)
     {
         using OrtValue input = Tensors.FromFloats(_input, pixels, [1, 3, height, width]);
-        using var outputs = Model.Run(new Dictionary<string, OrtValue> { [_input.Name] = input }, [_output.Name]);
-        OrtValue value = outputs[0];
-        var all = new float[Tensors.ElementCount(value)];
-        Tensors.Read(value, all);
+        float[] all = Model.RunToFloats(_input.Name, input, _output.Name);
         int latentSize = 4 * (height / 8) * (width / 8);
         return all[..latentSize];
     }
