@@ -83,8 +83,15 @@ public static class SpectrogramPng
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(name);
-        fallback ??= SpectrogramParams.Riffusion;
-        limits ??= ImageLimits.Default;
+        return ReadCore(stream, name, fallback ?? SpectrogramParams.Riffusion, limits ?? ImageLimits.Default, anyHeight: false);
+    }
+
+    /// <summary>
+    /// Reads the EXIF parameters (else <paramref name="fallback"/>) and the pixels; with <paramref name="anyHeight"/> the
+    /// mel bin count follows the image instead of being checked against it.
+    /// </summary>
+    private static SpectrogramImage ReadCore(Stream stream, string name, SpectrogramParams fallback, ImageLimits limits, bool anyHeight)
+    {
         Stream seekable = ImageLoader.Seekable(stream, name);
         try
         {
@@ -98,7 +105,12 @@ public static class SpectrogramPng
                 maxValue = exif.MaxValue;
             }
 
-            LoadedImage loaded = ImageLoader.Load(seekable, name, limits, (width, height) => CheckSize(width, height, parameters));
+            LoadedImage loaded = ImageLoader.Load(seekable, name, limits, anyHeight ? null : (width, height) => CheckSize(width, height, parameters));
+            if (anyHeight)
+            {
+                parameters = parameters with { NumFrequencies = loaded.Height };
+            }
+
             return new SpectrogramImage(loaded.Width, loaded.Height, loaded.Rgb, parameters, maxValue, name);
         }
         finally
@@ -119,29 +131,7 @@ public static class SpectrogramPng
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using FileStream stream = ImageLoader.Open(path);
-        Stream seekable = ImageLoader.Seekable(stream, path);
-        try
-        {
-            byte[]? payload = ImageLoader.ReadExif(seekable, path);
-            RiffusionExif? exif = payload is null ? null : RiffusionExif.Parse(payload);
-            SpectrogramParams parameters = SpectrogramParams.Riffusion;
-            double? maxValue = null;
-            if (exif is not null && exif.TryGetParams(parameters, out SpectrogramParams fromExif))
-            {
-                parameters = fromExif;
-                maxValue = exif.MaxValue;
-            }
-
-            LoadedImage loaded = ImageLoader.Load(seekable, path, limits ?? ImageLimits.Default);
-            return new SpectrogramImage(loaded.Width, loaded.Height, loaded.Rgb, parameters with { NumFrequencies = loaded.Height }, maxValue, path);
-        }
-        finally
-        {
-            if (!ReferenceEquals(seekable, stream))
-            {
-                seekable.Dispose();
-            }
-        }
+        return ReadCore(stream, path, SpectrogramParams.Riffusion, limits ?? ImageLimits.Default, anyHeight: true);
     }
 
     /// <summary>Encodes an RGB24 buffer as an 8-bit RGB PNG, with an eXIf chunk right after IHDR when given.</summary>

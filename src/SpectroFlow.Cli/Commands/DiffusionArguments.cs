@@ -54,8 +54,11 @@ internal sealed class DiffusionArguments
         command.Options.Add(SaveLatents);
     }
 
-    /// <summary>Settings from the command line; problems are usage errors (exit 2) before the model loads.</summary>
-    public DiffusionSettings Settings(ParseResult result, int? width = null, int? height = null, double? guidance = null)
+    /// <summary>
+    /// Settings from the command line; problems are usage errors (exit 2) before the model loads, except a size taken
+    /// from the image <paramref name="sizeFrom"/>, which is bad input naming that file.
+    /// </summary>
+    public DiffusionSettings Settings(ParseResult result, int? width = null, int? height = null, double? guidance = null, string? sizeFrom = null)
     {
         var settings = new DiffusionSettings
         {
@@ -67,7 +70,7 @@ internal sealed class DiffusionArguments
         };
         if (settings.Problem() is { } problem)
         {
-            throw new UsageException(problem);
+            throw sizeFrom is null ? new UsageException(problem) : new SpectroFlowException($"{sizeFrom}: {problem}");
         }
 
         if (result.GetValue(Iterations) is < 0 or > 10000)

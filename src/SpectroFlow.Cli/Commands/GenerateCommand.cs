@@ -32,7 +32,7 @@ internal static class GenerateCommand
         {
             string outputPath = result.GetRequiredValue(output);
             Core.Items.SpectrogramImage? init = result.GetValue(initImage) is { } initPath ? Imaging.SpectrogramPng.ReadAnyHeight(initPath) : null;
-            DiffusionSettings settings = shared.Settings(result, init?.Width, init?.Height) with { Eta = result.GetValue(eta) };
+            DiffusionSettings settings = shared.Settings(result, init?.Width, init?.Height, sizeFrom: init?.Name) with { Eta = result.GetValue(eta) };
             double strengthValue = result.GetValue(strength);
             if (!(strengthValue >= 0 && strengthValue <= 1))
             {

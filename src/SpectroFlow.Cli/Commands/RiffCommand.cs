@@ -57,7 +57,7 @@ internal static class RiffCommand
 
             DiffusionArguments.CheckOutput(outputPath, allowPng: single is not null, result.GetValue(shared.Bitrate));
             SpectrogramImage seed = SpectrogramPng.ReadAnyHeight(ResolveSeed(result.GetRequiredValue(seedImage)));
-            DiffusionSettings settings = shared.Settings(result, seed.Width, seed.Height, guidance: result.GetValue(guidanceFrom));
+            DiffusionSettings settings = shared.Settings(result, seed.Width, seed.Height, result.GetValue(guidanceFrom), seed.Name);
             float[] init = ImageTensors.FromRgb(seed.Rgb, seed.Width, seed.Height);
             float[]? repaint = result.GetValue(mask) is { } maskPath ? RemixCommand.ReadMask(maskPath, seed.Width, seed.Height) : null;
             string shape = $"[1,4,{settings.LatentHeight},{settings.LatentWidth}]";

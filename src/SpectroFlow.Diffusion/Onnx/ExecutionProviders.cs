@@ -49,7 +49,7 @@ public sealed class ExecutionProviders
                 cuda.Dispose();
                 _cudaWorks = false;
                 // ONNX Runtime's own message names the library that failed to load (e.g. libcublasLt.so.13).
-                string reason = OneLine(s_lastNativeError is { } native ? NativeReason(native) : ex.Message);
+                string reason = OnnxModel.FirstLine(s_lastNativeError is { } native ? NativeReason(native) : ex.Message);
                 if (_requested == ComputeDevice.Cuda)
                 {
                     throw new SpectroFlowException($"--device cuda: the CUDA execution provider did not load ({reason})", ex);
@@ -114,11 +114,5 @@ public sealed class ExecutionProviders
         }
 
         return options;
-    }
-
-    private static string OneLine(string message)
-    {
-        string first = message.Split('\n', 2)[0].Trim();
-        return first.Length > 200 ? first[..200] + "…" : first;
     }
 }

@@ -60,10 +60,18 @@ public sealed class OnnxModel : IDisposable
     public float[] RunToFloats(string inputName, OrtValue input, string outputName)
     {
         using var runOptions = new RunOptions();
-        using var outputs = _session.Run(runOptions, new Dictionary<string, OrtValue> { [inputName] = input }, [outputName]);
-        var result = new float[Tensors.ElementCount(outputs[0])];
-        Tensors.Read(outputs[0], result);
-        return result;
+        try
+        {
+            using var outputs = _session.Run(runOptions, new Dictionary<string, OrtValue> { [inputName] = input }, [outputName]);
+            var result = new float[Tensors.ElementCount(outputs[0])];
+            Tensors.Read(outputs[0], result);
+            return result;
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            // A model with fixed dimensions that do not fit, or a broken graph: one line naming the file.
+            throw new InvalidModelException(Path, $"run failed ({FirstLine(ex.Message)})", ex);
+        }
     }
 
     /// <summary>Runs the model into pre-allocated <paramref name="outputValues"/> (no output allocation).</summary>

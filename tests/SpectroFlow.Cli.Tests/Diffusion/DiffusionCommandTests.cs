@@ -128,6 +128,18 @@ public sealed class DiffusionCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task InitImageOfAnUnsupportedSize_IsOneLineNamingIt()
+    {
+        string image = Path.Combine(_work, "odd.png");
+        SpectrogramPng.Write(image, new SpectrogramImage(100, 70, new byte[100 * 70 * 3], Core.Spectrograms.SpectrogramParams.Riffusion with { NumFrequencies = 70 }));
+
+        CliResult result = await CliRunner.RunAsync("generate", "--model", s_model, "--prompt", "x", "--init-image", image, Path.Combine(_work, "x.png"));
+
+        result.ExitCode.Should().Be(1);
+        result.ErrorLines.Should().ContainSingle().Which.Should().Contain(image).And.Contain("100x70").And.Contain("multiples of 64");
+    }
+
+    [Fact]
     public async Task InitNoiseOfTheWrongSize_NamesTheFile()
     {
         string noise = Path.Combine(_work, "noise.bin");
