@@ -1,4 +1,5 @@
 using SpectroFlow.Audio.Blocks;
+using SpectroFlow.Diffusion.Blocks;
 using SpectroFlow.Engine;
 using SpectroFlow.Engine.Registry;
 using SpectroFlow.Imaging.Blocks;
@@ -13,6 +14,7 @@ internal static class BlockCatalog
         BlockRegistry registry = new BlockRegistry().AddEngineBlocks();
         AudioModule.Register(registry);
         ImagingModule.Register(registry);
+        DiffusionModule.Register(registry);
         return registry;
     }
 }

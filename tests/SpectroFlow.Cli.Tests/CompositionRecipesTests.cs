@@ -6,14 +6,14 @@ using SpectroFlow.TestKit;
 namespace SpectroFlow.Cli.Tests;
 
 /// <summary>
-/// The composition recipes run end to end on the bundled samples: every file they write is in the manifest, a kill -9
+/// The composition and diffusion recipes (the latter on the tiny fixture model) run end to end on the bundled samples: every file they write is in the manifest, a kill -9
 /// and a re-run give the bytes of an uninterrupted run, and a third run skips everything.
 /// </summary>
 public sealed class CompositionRecipesTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("spectroflow-composition-").FullName;
 
-    public static TheoryData<string> Recipes => ["transition.yaml", "blend-sequence.yaml", "long-track.yaml"];
+    public static TheoryData<string> Recipes => ["transition.yaml", "blend-sequence.yaml", "long-track.yaml", "generate.yaml", "remix-folder.yaml"];
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 

@@ -4,7 +4,6 @@ using SpectroFlow.Audio.Codecs;
 using SpectroFlow.Audio.Dsp;
 using SpectroFlow.Core.Errors;
 using SpectroFlow.Core.Items;
-using SpectroFlow.Core.Spectrograms;
 using SpectroFlow.Diffusion.Onnx;
 using SpectroFlow.Diffusion.Pipelines;
 using SpectroFlow.Diffusion.Schedulers;
@@ -118,10 +117,6 @@ internal sealed class DiffusionArguments
             }
         }
     }
-
-    /// <summary>The generated image as a Riffusion spectrogram (EXIF parameters with the image's height as mel bins).</summary>
-    public static SpectrogramImage ToSpectrogram(DiffusionResult result, string name) =>
-        new(result.Width, result.Height, result.ToRgb(), SpectrogramParams.Riffusion with { NumFrequencies = result.Height }, name: name);
 
     /// <summary>Writes a PNG (with EXIF) or inverts the image and writes audio levelled like Riffusion.</summary>
     public static string WriteImageOrAudio(SpectrogramImage image, string path, int iterations, int bitrate, ulong seed, CancellationToken cancellationToken)

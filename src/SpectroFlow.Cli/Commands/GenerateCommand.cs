@@ -71,7 +71,7 @@ internal static class GenerateCommand
                 cancellationToken);
             shared.MaybeSaveLatents(result, generated);
             string written = DiffusionArguments.WriteImageOrAudio(
-                DiffusionArguments.ToSpectrogram(generated, Path.GetFileNameWithoutExtension(outputPath)),
+                generated.ToSpectrogram(Path.GetFileNameWithoutExtension(outputPath)),
                 outputPath,
                 result.GetValue(shared.Iterations),
                 result.GetValue(shared.Bitrate),

@@ -77,7 +77,7 @@ internal static class RemixCommand
                     },
                     new ProgressObserver(context),
                     cancellationToken);
-                var image = new SpectrogramImage(varied.Width, varied.Height, varied.ToRgb(), song.Parameters, clip.MaxValue);
+                SpectrogramImage image = varied.ToSpectrogram(clip.Name, song.Parameters, clip.MaxValue);
                 double level = clip.MaxValue is > 0 and var max ? max / SpectrogramParams.RiffusionDecodeMaxValue : 0;
                 parts.Add(new JoinPart(SpectrogramImageMapper.ToMel(image), string.Create(CultureInfo.InvariantCulture, $"clip {i + 1}"), level));
                 context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"clip {i + 1}/{clips} remixed"));

@@ -96,7 +96,7 @@ internal static class RiffCommand
                     cancellationToken);
                 shared.MaybeSaveLatents(result, generated);
                 string name = string.Create(CultureInfo.InvariantCulture, $"frame_{i + 1:00}");
-                last = DiffusionArguments.ToSpectrogram(generated, name);
+                last = generated.ToSpectrogram(name);
                 if (frameFolder is not null)
                 {
                     SpectrogramPng.Write(Path.Combine(frameFolder, name + ".png"), last);

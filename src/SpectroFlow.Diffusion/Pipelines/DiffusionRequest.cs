@@ -1,3 +1,6 @@
+using SpectroFlow.Core.Items;
+using SpectroFlow.Core.Spectrograms;
+
 namespace SpectroFlow.Diffusion.Pipelines;
 
 /// <summary>How img2img turns a strength into the first denoising call.</summary>
@@ -151,6 +154,13 @@ public sealed record DiffusionResult(float[] Latents, float[] Image, int Width, 
 {
     /// <summary>8-bit RGB, row-major HWC: round-half-even(clip(x/2 + 0.5, 0, 1) · 255) in float32, as diffusers.</summary>
     public byte[] ToRgb() => ImageTensors.ToRgb(Image, Width, Height);
+
+    /// <summary>
+    /// The image as a spectrogram: <paramref name="parameters"/> (an img2img input's own) or Riffusion's with the image's
+    /// height as mel bins, and <paramref name="maxValue"/> (the input's level) when known.
+    /// </summary>
+    public SpectrogramImage ToSpectrogram(string name, SpectrogramParams? parameters = null, double? maxValue = null) =>
+        new(Width, Height, ToRgb(), parameters ?? SpectrogramParams.Riffusion with { NumFrequencies = Height }, maxValue, name);
 }
 
 /// <summary>Sees the inside of a generation (tests, progress, diagnostics). Every method is optional.</summary>
