@@ -7,13 +7,18 @@ namespace SpectroFlow.Diffusion.Schedulers;
 public sealed class DdimScheduler : IDiffusionScheduler
 {
     private readonly NoiseSchedule _schedule;
+    private readonly double _finalAlpha;
     private readonly int _stride;
     private readonly int[] _timesteps;
 
-    /// <summary>Prepares <paramref name="steps"/> leading-spaced steps (steps_offset 1, as SD's config) with <paramref name="eta"/>.</summary>
-    public DdimScheduler(NoiseSchedule schedule, int steps, int stepsOffset = 1, double eta = 0)
+    /// <summary>
+    /// Prepares <paramref name="steps"/> leading-spaced steps (steps_offset 1, as SD's config) with <paramref name="eta"/>;
+    /// <paramref name="setAlphaToOne"/> makes the last step land on ᾱ = 1 instead of ᾱ_0 (SD's file says false).
+    /// </summary>
+    public DdimScheduler(NoiseSchedule schedule, int steps, int stepsOffset = 1, double eta = 0, bool setAlphaToOne = false)
     {
         ArgumentNullException.ThrowIfNull(schedule);
+        _finalAlpha = setAlphaToOne ? 1.0 : schedule.AlphasCumprod[0];
         ArgumentOutOfRangeException.ThrowIfNegative(eta);
         _schedule = schedule;
         _stride = schedule.TrainSteps / steps;
@@ -58,7 +63,7 @@ public sealed class DdimScheduler : IDiffusionScheduler
         int t = _timesteps[index];
         int previous = t - _stride;
         double alpha = _schedule.AlphasCumprod[t];
-        double alphaPrevious = previous >= 0 ? _schedule.AlphasCumprod[previous] : _schedule.AlphasCumprod[0];
+        double alphaPrevious = previous >= 0 ? _schedule.AlphasCumprod[previous] : _finalAlpha;
         double variance = (1 - alphaPrevious) / (1 - alpha) * (1 - (alpha / alphaPrevious));
         double std = Eta * Math.Sqrt(variance);
         double direction = Math.Sqrt(Math.Max(0, 1 - alphaPrevious - (std * std)));

@@ -10,6 +10,7 @@ public sealed class PndmScheduler : IDiffusionScheduler
 {
     private const int MaxHistory = 4;
     private readonly NoiseSchedule _schedule;
+    private readonly double _finalAlpha;
     private readonly int _stride;
     private readonly int[] _timesteps;
     private readonly float[][] _history = new float[MaxHistory][];
@@ -18,10 +19,14 @@ public sealed class PndmScheduler : IDiffusionScheduler
     private int _historyCount;
     private int _counter;
 
-    /// <summary>Prepares <paramref name="steps"/> steps (leading spacing, steps_offset 1, as SD's config).</summary>
-    public PndmScheduler(NoiseSchedule schedule, int steps, int stepsOffset = 1)
+    /// <summary>
+    /// Prepares <paramref name="steps"/> steps (leading spacing, steps_offset 1, as SD's config); <paramref name="setAlphaToOne"/>
+    /// makes the last step land on ᾱ = 1 instead of ᾱ_0 (SD's file says false).
+    /// </summary>
+    public PndmScheduler(NoiseSchedule schedule, int steps, int stepsOffset = 1, bool setAlphaToOne = false)
     {
         ArgumentNullException.ThrowIfNull(schedule);
+        _finalAlpha = setAlphaToOne ? 1.0 : schedule.AlphasCumprod[0];
         _schedule = schedule;
         _stride = schedule.TrainSteps / steps;
         int[] leading = [.. schedule.Timesteps(steps, TimestepSpacing.Leading, stepsOffset).Select(t => (int)t)];
@@ -160,7 +165,7 @@ public sealed class PndmScheduler : IDiffusionScheduler
     private void Transfer(int t, int previous, Span<float> sample)
     {
         double alpha = _schedule.AlphasCumprod[t];
-        double alphaPrevious = previous >= 0 ? _schedule.AlphasCumprod[previous] : _schedule.AlphasCumprod[0];
+        double alphaPrevious = previous >= 0 ? _schedule.AlphasCumprod[previous] : _finalAlpha;
         double sampleCoefficient = Math.Sqrt(alphaPrevious / alpha);
         double denominator = (alpha * Math.Sqrt(1 - alphaPrevious)) + Math.Sqrt(alpha * (1 - alpha) * alphaPrevious);
         double epsilonCoefficient = (alphaPrevious - alpha) / denominator;

@@ -17,8 +17,8 @@ public static class SchedulerFactory
         NoiseSchedule schedule = config.Schedule();
         return name switch
         {
-            "pndm" => new PndmScheduler(schedule, steps, config.StepsOffset),
-            "ddim" => new DdimScheduler(schedule, steps, config.StepsOffset, eta),
+            "pndm" => new PndmScheduler(schedule, steps, config.StepsOffset, config.SetAlphaToOne ?? false),
+            "ddim" => new DdimScheduler(schedule, steps, config.StepsOffset, eta, config.SetAlphaToOne ?? true),
             "euler" => new EulerScheduler(schedule, steps, false, config.Spacing ?? TimestepSpacing.Linspace, config.StepsOffset),
             "euler-ancestral" => new EulerScheduler(schedule, steps, true, config.Spacing ?? TimestepSpacing.Linspace, config.StepsOffset),
             "lms" => new LmsScheduler(schedule, steps, config.Spacing ?? TimestepSpacing.Linspace, config.StepsOffset),

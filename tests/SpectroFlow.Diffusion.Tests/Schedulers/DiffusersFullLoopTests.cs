@@ -11,7 +11,7 @@ namespace SpectroFlow.Diffusion.Tests.Schedulers;
 /// sums are large enough (Σ 57062 and 27663 against ±0.01) to pin float32 rounding, and with exact double betas they
 /// come out 0.07 and 0.21 off, mostly through σ at t = 0, which float32's 1 − β makes 8e-5 (relative) too large.
 /// Not portable: every PNDM full loop (skip_prk_steps false: Runge-Kutta warm-up steps our PLMS-only class lacks),
-/// DDIM loops with set_alpha_to_one true (its default), Euler-ancestral (torch-seeded noise), v-prediction, Karras and
+/// the other DDIM loops (set_alpha_to_one true with betas from 0.0001, where clip_sample bites), Euler-ancestral (torch-seeded noise), v-prediction, Karras and
 /// thresholding variants.
 /// </summary>
 public class DiffusersFullLoopTests
@@ -38,6 +38,26 @@ public class DiffusersFullLoopTests
         });
 
         AssertSumAndMean(x, 149.0784, 1e-2, 0.1941, 1e-3);
+    }
+
+    [Fact]
+    public void Ddim_FullLoopWithSetAlphaToOne()
+    {
+        // test_scheduler_ddim.py, DDIMSchedulerTest.test_full_loop_with_set_alpha_to_one: as the test above, but the last
+        // step lands on ᾱ = 1 (a clean sample) instead of ᾱ_0.
+        var schedule = TorchLinearSchedule(1000, 0.01f, 0.02f);
+        var ddim = new DdimScheduler(schedule, 10, stepsOffset: 0, setAlphaToOne: true);
+        float[] x = RunDdpmSpace(ddim, SampleDeter(), start: 0, (k, sample, epsilon) =>
+        {
+            double alpha = schedule.AlphasCumprod[ddim.Timesteps[k]];
+            for (int i = 0; i < Elements; i++)
+            {
+                double x0 = (sample[i] - (Math.Sqrt(1 - alpha) * epsilon[i])) / Math.Sqrt(alpha);
+                Math.Abs(x0).Should().BeLessThanOrEqualTo(1, "clip_sample must not bite for the port to hold");
+            }
+        });
+
+        AssertSumAndMean(x, 149.8295, 1e-2, 0.1951, 1e-3);
     }
 
     [Fact]
