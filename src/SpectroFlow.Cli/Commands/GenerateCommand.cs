@@ -86,9 +86,19 @@ internal static class GenerateCommand
         Diffusion.Schedulers.SchedulerFactory.Create(settings.Scheduler, model.SchedulerConfig, settings.Steps).CallCount;
 }
 
-/// <summary>Logs each denoising step at debug level (visible with --verbose).</summary>
+/// <summary>Logs denoising progress: about ten lines per generation (every step with --verbose).</summary>
 internal sealed class ProgressObserver(CliContext context) : IDiffusionObserver
 {
-    public void Step(int call, int calls, ReadOnlySpan<float> latents) =>
-        context.Logger.Debug("step {Call}/{Calls}", call + 1, calls);
+    public void Step(int call, int calls, ReadOnlySpan<float> latents)
+    {
+        int every = Math.Max(1, calls / 10);
+        if ((call + 1) % every == 0 || call + 1 == calls)
+        {
+            context.Logger.Information("step {Call}/{Calls}", call + 1, calls);
+        }
+        else
+        {
+            context.Logger.Debug("step {Call}/{Calls}", call + 1, calls);
+        }
+    }
 }
