@@ -107,6 +107,37 @@ public sealed class DiffusionCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task UnetOfTheWrongKind_NamesTheFileAndTheMissingInput()
+    {
+        string copy = CopyModel();
+        File.Copy(Path.Combine(copy, "vae_decoder", "model.onnx"), Path.Combine(copy, "unet", "model.onnx"), overwrite: true);
+
+        CliResult result = await CliRunner.RunAsync("generate", "--model", copy, "--prompt", "x", "--device", "cpu", Path.Combine(_work, "x.png"));
+
+        result.ExitCode.Should().Be(1);
+        result.ErrorLines.Should().ContainSingle(l => l.StartsWith("error:", StringComparison.Ordinal))
+            .Which.Should().Contain(Path.Combine("unet", "model.onnx")).And.Contain("no input named 'sample'");
+    }
+
+    [Fact]
+    public async Task DeviceAuto_WithoutCuda_SaysSoInOneLine_AndRunsOnCpu()
+    {
+        CliResult result = await Generate(Path.Combine(_work, "auto.png"), "--device", "auto");
+
+        result.ExitCode.Should().Be(0, result.Error);
+        string[] fallback = [.. result.ErrorLines.Where(l => l.Contains("CUDA is not available", StringComparison.Ordinal))];
+        if (result.Error.Contains("loaded on CUDA", StringComparison.Ordinal))
+        {
+            fallback.Should().BeEmpty("this machine has CUDA");
+        }
+        else
+        {
+            fallback.Should().ContainSingle("one line, not one per model file").Which.Should().Contain("running on CPU");
+            result.ErrorLines.Should().NotContain(l => l.Contains("onnxruntime", StringComparison.OrdinalIgnoreCase), "ONNX Runtime's own log does not reach the console");
+        }
+    }
+
+    [Fact]
     public async Task SdxlModelIndex_IsRefusedAsNotSd1()
     {
         string copy = CopyModel();
@@ -165,7 +196,7 @@ public sealed class DiffusionCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_work, recursive: true);
 
     private static Task<CliResult> Generate(string output, params string[] extra) =>
-        CliRunner.RunAsync(["generate", "--model", s_model, "--prompt", "lofi hip hop beat, 90 bpm", "--steps", "5", "--width", "64", "--height", "64", "--device", "cpu", .. extra, output]);
+        CliRunner.RunAsync(["generate", "--model", s_model, "--prompt", "lofi hip hop beat, 90 bpm", "--steps", "5", "--width", "64", "--height", "64", .. (extra.Contains("--device") ? extra : [.. extra, "--device", "cpu"]), output]);
 
     private string CopyModel()
     {
