@@ -95,6 +95,12 @@ internal sealed class UnetStepper : IDisposable
         }
     }
 
+    /// <summary>
+    /// The model call alone on the values as bound now, with nothing staged, converted or combined: the baseline
+    /// <see cref="UnetBenchmark"/> compares <see cref="Predict"/> with.
+    /// </summary>
+    public void RunBound(RunOptions runOptions) => _unet.Model.Session.Run(runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
+
     /// <inheritdoc/>
     public void Dispose()
     {
