@@ -25,7 +25,7 @@ public sealed record UnetBenchmarkSettings
     /// <summary>The scheduler, by the names of <see cref="SchedulerFactory.Names"/>.</summary>
     public string Scheduler { get; init; } = "pndm";
 
-    /// <summary>Steps of each generation <see cref="UnetBenchmark.Step"/> runs through before it starts the next.</summary>
+    /// <summary>Steps of each generation the benchmark runs through before it starts the next (the pipeline's default 50).</summary>
     public int StepsPerGeneration { get; init; } = 50;
 
     /// <summary>Seed of the starting noise and of the stand-in text embeddings.</summary>
@@ -43,7 +43,8 @@ public sealed record UnetBenchmarkSettings
         { Batch: not (1 or 2) } => $"batch {Batch} must be 1 (no guidance) or 2 (guidance)",
         { LatentHeight: < 1 } or { LatentWidth: < 1 } => $"latent size {LatentWidth}x{LatentHeight} must be at least 1x1",
         { Sequence: < 1 } => $"sequence length {Sequence} must be at least 1",
-        { StepsPerGeneration: < 1 } => $"steps per generation {StepsPerGeneration} must be at least 1",
+        // PNDM's repeated timestep runs past the 1000 training steps above 500 steps.
+        { StepsPerGeneration: < 1 or > 500 } => $"steps per generation {StepsPerGeneration} must be from 1 to 500",
         _ when !SchedulerFactory.Names.Contains(Scheduler) => $"unknown scheduler '{Scheduler}' (known: {string.Join(", ", SchedulerFactory.Names)})",
         _ => null,
     };
@@ -221,18 +222,19 @@ public sealed class UnetBenchmark : IDisposable
     }
 
     /// <summary>
-    /// Starts a generation of <paramref name="steps"/> + <paramref name="warmup"/> steps, runs the warm-up steps (bare
-    /// call and pipeline step each), then <paramref name="steps"/> measured pairs, alternating which of the two goes
-    /// first, and reports medians, allocations per step and the peak working set.
+    /// Starts a generation, runs <paramref name="warmup"/> steps (bare call and pipeline step each), then
+    /// <paramref name="steps"/> measured pairs, alternating which of the two goes first, and reports medians,
+    /// allocations per step and the peak working set. Generations have <see cref="UnetBenchmarkSettings.StepsPerGeneration"/>
+    /// steps; the first step of each later one (the scheduler's history is allocated there, once per generation) is
+    /// run unmeasured.
     /// </summary>
     public UnetBenchmarkReport Measure(int steps, int warmup = 2, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
-        // At least one warm-up step: the first step of a generation allocates the scheduler's history once.
         warmup = Math.Max(1, warmup);
         _runOptions.Terminate = false;
         using CancellationTokenRegistration registration = cancellationToken.Register(() => _runOptions.Terminate = true);
-        StartGeneration(warmup + steps);
+        StartGeneration(_settings.StepsPerGeneration);
         var bare = new double[steps];
         var ours = new double[steps];
         long bareBytes = 0;
@@ -249,6 +251,13 @@ public sealed class UnetBenchmark : IDisposable
             for (int i = 0; i < steps; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (_call == _scheduler.CallCount)
+                {
+                    StartGeneration(_settings.StepsPerGeneration);
+                    Step();
+                    BareRun();
+                }
+
                 if (i % 2 == 0)
                 {
                     bare[i] = TimeBare(ref bareBytes);
