@@ -31,7 +31,7 @@ public class SdBlockStepBenchmarks : UnetStepBenchmarks
 }
 
 /// <summary>
-/// The shared setup: the UNet bound once for a 64x64 guided generation, a few warm-up steps. DDIM in 500-step
+/// The shared setup: the UNet bound once for a 64x64 guided generation, a few warm-up steps. Euler in 500-step
 /// generations: BenchmarkDotNet runs thousands of steps back to back, and a multistep scheduler's history (PNDM: six
 /// latent buffers, allocated once per generation) would show in the Allocated column as a per-step average;
 /// `spectroflow bench-diffusion` measures PNDM's steady state within one generation instead.
@@ -50,7 +50,7 @@ public abstract class UnetStepBenchmarks
             Batch = 2,
             LatentHeight = 64,
             LatentWidth = 64,
-            Scheduler = "ddim",
+            Scheduler = "euler",
             StepsPerGeneration = 500,
         });
         for (int i = 0; i < 3; i++)
@@ -65,6 +65,6 @@ public abstract class UnetStepBenchmarks
     [Benchmark(Baseline = true, Description = "bare session.Run (pre-bound inputs)")]
     public void BareRun() => _benchmark.BareRun();
 
-    [Benchmark(Description = "pipeline step (staging, run, guidance, DDIM, NaN check)")]
+    [Benchmark(Description = "pipeline step (staging, run, guidance, Euler, NaN check)")]
     public void PipelineStep() => _benchmark.Step();
 }
