@@ -76,7 +76,8 @@ internal static class BenchDiffusionCommand
             UnetBenchmarkReport report = benchmark.Measure(measured, warm, cancellationToken);
             o.WriteLine(Invariant($"bare session.Run:   {report.BareMedianMs,10:0.000} ms per step (median; fastest {report.BareMinMs:0.000})"));
             o.WriteLine(Invariant($"our step:           {report.StepMedianMs,10:0.000} ms per step (median; fastest {report.StepMinMs:0.000}; staging, same run, guidance, scheduler, NaN check)"));
-            o.WriteLine(Invariant($"overhead:           {report.OverheadPercent,10:+0.00;-0.00} % ({report.StepMedianMs - report.BareMedianMs:+0.000;-0.000} ms per step)"));
+            o.WriteLine(Invariant(
+                $"overhead:           {report.OverheadPercent,10:+0.00;-0.00} % ({report.StepMedianMs - report.BareMedianMs:+0.000;-0.000} ms per step; median of the back-to-back pairs' differences {report.PairedDifferenceMs:+0.000;-0.000} ms)"));
             o.WriteLine(Invariant($"allocated per step: {report.StepBytesPerStep,10:0} B ours, {report.BareBytesPerStep:0} B bare session.Run (managed, calling thread)"));
             o.WriteLine(Invariant($"latent size:        {report.LatentBytes,10} B per image (UNet sample input {report.UnetInputBytes} B)"));
             o.WriteLine(Invariant($"peak working set:   {report.PeakWorkingSetBytes / (1024.0 * 1024.0),10:0.0} MiB (whole process, model load included)"));

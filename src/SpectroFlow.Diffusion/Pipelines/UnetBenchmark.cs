@@ -80,6 +80,12 @@ public sealed record UnetBenchmarkReport
     /// <summary>Fastest pipeline step, milliseconds.</summary>
     public required double StepMinMs { get; init; }
 
+    /// <summary>
+    /// Median over the measured pairs of (pipeline step − bare call), milliseconds: each pair runs back to back, so
+    /// the machine's drift (other processes, clock) cancels better than in the difference of the medians.
+    /// </summary>
+    public required double PairedDifferenceMs { get; init; }
+
     /// <summary>Managed bytes one bare call allocates (mean over the measured steps, calling thread).</summary>
     public required double BareBytesPerStep { get; init; }
 
@@ -292,6 +298,7 @@ public sealed class UnetBenchmark : IDisposable
             StepMedianMs = Median(ours),
             BareMinMs = bare.Min(),
             StepMinMs = ours.Min(),
+            PairedDifferenceMs = Median([.. ours.Zip(bare, (step, run) => step - run)]),
             BareBytesPerStep = (double)bareBytes / steps,
             StepBytesPerStep = (double)stepBytes / steps,
             LatentBytes = LatentBytes,

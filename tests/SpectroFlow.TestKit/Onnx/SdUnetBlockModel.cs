@@ -61,6 +61,7 @@ public static class SdUnetBlockModel
     public static string Temporary(int seed = DefaultSeed)
     {
         string folder = Path.Combine(Path.GetTempPath(), "spectroflow-sd-unet-block");
+        // The version in the name keeps files of an older graph from being reused: raise it whenever Build changes.
         string path = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"unet-block-v1-{seed}.onnx"));
         lock (s_gate)
         {
