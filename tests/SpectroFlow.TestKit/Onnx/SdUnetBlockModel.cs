@@ -20,9 +20,10 @@ namespace SpectroFlow.TestKit.Onnx;
 /// <item>conv_norm_out (GroupNorm), SiLU, conv_out 320→4 3×3.</item>
 /// </list>
 /// Weights are uniform random with variance 1/fan_in from a fixed seed, so activations stay O(1); the final GroupNorm
-/// bounds the output whatever the input's scale, so a sampling loop on it stays finite. It is one block of the real
-/// UNet's sixteen: a step costs a fraction of a real step, with the same kind of work and the same buffers at the
-/// model boundary. No downsampling: any latent height and width work.
+/// bounds the output whatever the input's scale, so a sampling loop on it stays finite. The real UNet has 16 such
+/// transformer blocks (5 of them at this 4096-token level) and 22 ResNet blocks: a step here costs a fraction of a real
+/// step, with the same kind of work and the same buffers at the model boundary. No downsampling: any latent height and
+/// width work.
 /// </summary>
 public static class SdUnetBlockModel
 {
