@@ -102,6 +102,7 @@ internal sealed class UnetStepper : IDisposable
         {
             Tensors.Read(_output, _raw);
         }
+
         if (_batch == 1)
         {
             _raw.AsSpan(0, _latentLength).CopyTo(epsilon);
