@@ -34,6 +34,7 @@ internal static class CliApp
             PrintExifCommand.Create(context),
             RgbCommand.Create(context),
             BenchCommand.Create(context),
+            BenchDiffusionCommand.Create(context),
             RunCommand.Create(context),
             ValidateCommand.Create(context),
             GraphCommand.Create(context),

@@ -268,7 +268,7 @@ public sealed class StableDiffusionPipeline
                 }
             }
 
-            CheckFinite(latents, call, scheduler);
+            CheckFinite(_model.Unet.Model.Path, latents, call, scheduler);
             observer?.Step(call, scheduler.CallCount, latents);
         }
 
@@ -292,14 +292,15 @@ public sealed class StableDiffusionPipeline
         return new DiffusionResult(latents, pixels, settings.Width, settings.Height);
     }
 
-    private void CheckFinite(ReadOnlySpan<float> latents, int call, IDiffusionScheduler scheduler)
+    /// <summary>The loop's check after every step: NaN or Inf latents are one error naming the UNet and the step.</summary>
+    internal static void CheckFinite(string unetPath, ReadOnlySpan<float> latents, int call, IDiffusionScheduler scheduler)
     {
         for (int i = 0; i < latents.Length; i++)
         {
             if (!float.IsFinite(latents[i]))
             {
                 throw new SpectroFlowException(
-                    $"{_model.Unet.Model.Path}: step {call + 1} of {scheduler.CallCount} (t={scheduler.Timestep(call):0.##}) produced NaN or Inf latents");
+                    $"{unetPath}: step {call + 1} of {scheduler.CallCount} (t={scheduler.Timestep(call):0.##}) produced NaN or Inf latents");
             }
         }
     }
