@@ -97,6 +97,13 @@ public sealed class NoiseSchedule
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(steps, TrainSteps);
+        if (spacing == TimestepSpacing.Leading && ((steps - 1) * (TrainSteps / steps)) + stepsOffset >= TrainSteps)
+        {
+            // diffusers would index past ᾱ here (1000 steps with steps_offset 1 reach t = 1000).
+            throw new Core.Errors.SpectroFlowException(
+                $"{steps} steps with leading spacing and steps_offset {stepsOffset} pass the last of the {TrainSteps} training timesteps: use at most {TrainSteps - stepsOffset} steps");
+        }
+
         var timesteps = new double[steps];
         for (int i = 0; i < steps; i++)
         {

@@ -30,6 +30,17 @@ public class SchedulerConfigTests
     }
 
     [Theory]
+    [InlineData("pndm")]
+    [InlineData("ddim")]
+    public void LeadingSpacing_PastTheLastTrainingTimestep_SaysHowManyStepsFit(string scheduler)
+    {
+        Action create = () => SchedulerFactory.Create(scheduler, new SchedulerConfig(), 1000);
+
+        create.Should().Throw<SpectroFlowException>().WithMessage("1000 steps*at most 999 steps");
+        SchedulerFactory.Create(scheduler, new SchedulerConfig(), 999).Timestep(0).Should().Be(999);
+    }
+
+    [Theory]
     [InlineData("""{"prediction_type": "v_prediction"}""", "v_prediction")]
     [InlineData("""{"beta_schedule": "squaredcos_cap_v2"}""", "squaredcos_cap_v2")]
     [InlineData("""{"trained_betas": [0.1, 0.2]}""", "trained_betas")]
