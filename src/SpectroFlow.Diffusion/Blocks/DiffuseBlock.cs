@@ -2,20 +2,14 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using SpectroFlow.Core.Blocks;
 using SpectroFlow.Core.Items;
-using SpectroFlow.Diffusion.Onnx;
 using SpectroFlow.Diffusion.Pipelines;
-using SpectroFlow.Diffusion.Schedulers;
 
 namespace SpectroFlow.Diffusion.Blocks;
 
 /// <summary>Options of <see cref="DiffuseBlock"/>.</summary>
 [ProducesMetadata(DiffuseBlock.PromptKey, DiffuseBlock.SeedKey, "width", "height")]
-public sealed class DiffuseOptions : IBlockOptions
+public sealed class DiffuseOptions : DiffusionModelOptions
 {
-    /// <summary>The Stable Diffusion 1.x ONNX folder.</summary>
-    [Description("Stable Diffusion 1.x ONNX folder (an optimum or diffusers export of riffusion/riffusion-model-v1).")]
-    public required InputPath Model { get; init; }
-
     /// <summary>The prompt template over the item's metadata.</summary>
     [Description("Prompt template over the item's metadata, e.g. \"{prompt}\" (the prompts input's text) or \"{genre}, {bpm:0} bpm\".")]
     public string Prompt { get; init; } = "{prompt}";
@@ -24,19 +18,10 @@ public sealed class DiffuseOptions : IBlockOptions
     [Description("Negative prompt template (the unconditional side of guidance).")]
     public string Negative { get; init; } = string.Empty;
 
-    /// <summary>Inference steps.</summary>
-    [Range(1, 1000)]
-    [Description("Inference steps (PNDM makes one more UNet call).")]
-    public int Steps { get; init; } = 50;
-
     /// <summary>Guidance scale.</summary>
     [Range(0.0, 100.0)]
     [Description("Classifier-free guidance scale (1 or less: no guidance).")]
     public double Guidance { get; init; } = 7.0;
-
-    /// <summary>Scheduler name.</summary>
-    [Description("pndm (Riffusion's), ddim, euler, euler-ancestral, lms or dpmpp2m.")]
-    public string Scheduler { get; init; } = "pndm";
 
     /// <summary>Text-to-image width.</summary>
     [Description("Text-to-image width in pixels (multiple of 64, up to 4096; an image input keeps its own size).")]
@@ -60,27 +45,15 @@ public sealed class DiffuseOptions : IBlockOptions
     [Description("Noise seed for every item (default: each item's seed from the recipe seed and its key).")]
     public long? Seed { get; init; }
 
-    /// <summary>Where the model runs.</summary>
-    [Description("auto (CUDA when it loads, else CPU with one log line), cpu or cuda.")]
-    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
-
     /// <inheritdoc/>
-    public void Validate(ValidationErrors errors)
+    public override void Validate(ValidationErrors errors)
     {
-        ArgumentNullException.ThrowIfNull(errors);
-        if (PromptTemplate.Check(Prompt) is { } prompt)
+        base.Validate(errors);
+        CheckTemplate(errors, "prompt", Prompt);
+        CheckTemplate(errors, "negative", Negative);
+        if (new DiffusionSettings { Width = Width, Height = Height }.Problem() is { } size)
         {
-            errors.Add("prompt", prompt);
-        }
-
-        if (PromptTemplate.Check(Negative) is { } negative)
-        {
-            errors.Add("negative", negative);
-        }
-
-        if (new DiffusionSettings { Width = Width, Height = Height, Steps = Steps, Scheduler = Scheduler }.Problem() is { } problem)
-        {
-            errors.Add(SchedulerFactory.Names.Contains(Scheduler) ? "width" : "scheduler", problem);
+            errors.Add("width", size);
         }
     }
 }

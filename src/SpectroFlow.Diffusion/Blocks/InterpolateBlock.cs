@@ -4,20 +4,14 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using SpectroFlow.Core.Blocks;
 using SpectroFlow.Core.Items;
-using SpectroFlow.Diffusion.Onnx;
 using SpectroFlow.Diffusion.Pipelines;
-using SpectroFlow.Diffusion.Schedulers;
 
 namespace SpectroFlow.Diffusion.Blocks;
 
 /// <summary>Options of <see cref="InterpolateBlock"/>.</summary>
 [ProducesMetadata(InterpolateBlock.FrameKey, InterpolateBlock.AlphaKey, "width", "height")]
-public sealed class InterpolateOptions : IBlockOptions
+public sealed class InterpolateOptions : DiffusionModelOptions
 {
-    /// <summary>The Stable Diffusion 1.x ONNX folder.</summary>
-    [Description("Stable Diffusion 1.x ONNX folder.")]
-    public required InputPath Model { get; init; }
-
     /// <summary>Prompt template at alpha 0.</summary>
     [Description("Prompt template at alpha 0 (over the item's metadata).")]
     public required string PromptFrom { get; init; }
@@ -61,37 +55,12 @@ public sealed class InterpolateOptions : IBlockOptions
     [Description("Guidance at alpha 1.")]
     public double GuidanceTo { get; init; } = 7.0;
 
-    /// <summary>Inference steps.</summary>
-    [Range(1, 1000)]
-    [Description("Inference steps.")]
-    public int Steps { get; init; } = 50;
-
-    /// <summary>Scheduler name.</summary>
-    [Description("pndm (Riffusion's), ddim, euler, euler-ancestral, lms or dpmpp2m.")]
-    public string Scheduler { get; init; } = "pndm";
-
-    /// <summary>Where the model runs.</summary>
-    [Description("auto, cpu or cuda.")]
-    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
-
     /// <inheritdoc/>
-    public void Validate(ValidationErrors errors)
+    public override void Validate(ValidationErrors errors)
     {
-        ArgumentNullException.ThrowIfNull(errors);
-        if (PromptTemplate.Check(PromptFrom) is { } from)
-        {
-            errors.Add("prompt_from", from);
-        }
-
-        if (PromptTemplate.Check(PromptTo) is { } to)
-        {
-            errors.Add("prompt_to", to);
-        }
-
-        if (!SchedulerFactory.Names.Contains(Scheduler))
-        {
-            errors.Add("scheduler", $"unknown scheduler '{Scheduler}' (known: {string.Join(", ", SchedulerFactory.Names)})");
-        }
+        base.Validate(errors);
+        CheckTemplate(errors, "prompt_from", PromptFrom);
+        CheckTemplate(errors, "prompt_to", PromptTo);
     }
 }
 

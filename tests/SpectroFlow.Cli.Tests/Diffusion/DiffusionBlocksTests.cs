@@ -122,6 +122,23 @@ public sealed class DiffusionBlocksTests : IDisposable
         File.Exists(Path.Combine(_work, "out", "lofi beat, 90 bpm.png")).Should().BeTrue();
     }
 
+    [Fact]
+    public async Task Validate_BadSchedulerAndSize_AreReportedWithLineAndColumn()
+    {
+        string yaml = File.ReadAllText(Path.Combine(TestFiles.RepositoryRoot, "recipes", "generate.yaml"))
+            .Replace("scheduler: ${params.scheduler}", "scheduler: foo", StringComparison.Ordinal)
+            .Replace("width: ${params.width}", "width: 100", StringComparison.Ordinal)
+            .Replace("../tests/fixtures/tiny-sd", TestFiles.Fixture("tiny-sd"), StringComparison.Ordinal);
+        string recipe = Write("bad.yaml", yaml);
+
+        CliResult result = await CliRunner.RunAsync("validate", recipe);
+
+        result.ExitCode.Should().Be(2);
+        string all = result.Output + result.Error;
+        all.Should().MatchRegex(@"bad\.yaml:\d+:\d+: option 'scheduler' of step 'image' unknown scheduler 'foo'");
+        all.Should().MatchRegex(@"bad\.yaml:\d+:\d+: option 'width' of step 'image' size 100x512 is not supported");
+    }
+
     public void Dispose() => Directory.Delete(_work, recursive: true);
 
     private string Write(string name, string yaml)
