@@ -1,4 +1,5 @@
 using SpectroFlow.Audio.Blocks;
+using SpectroFlow.Datasets.Blocks;
 using SpectroFlow.Diffusion.Blocks;
 using SpectroFlow.Engine;
 using SpectroFlow.Engine.Registry;
@@ -15,6 +16,7 @@ internal static class BlockCatalog
         AudioModule.Register(registry);
         ImagingModule.Register(registry);
         DiffusionModule.Register(registry);
+        DatasetsModule.Register(registry, DatasetServicesFactory.Create());
         return registry;
     }
 }

@@ -8,6 +8,13 @@ namespace SpectroFlow.Imaging;
 /// <summary>Riffusion's image utilities: <c>img2rgb</c> and <c>print-exif</c>.</summary>
 public static class ImageConversions
 {
+    /// <summary>An 8-bit RGB image (row-major, <paramref name="width"/> × <paramref name="height"/> × 3 bytes) as PNG bytes (charts, thumbnails).</summary>
+    public static byte[] EncodeRgbPng(int width, int height, byte[] rgb)
+    {
+        ArgumentNullException.ThrowIfNull(rgb);
+        return PngEncoder.Encode(rgb, width, height, PngColorType.Rgb);
+    }
+
     /// <summary>
     /// Converts any PNG (palette, grayscale, 16-bit, alpha, interlaced...) into an 8-bit RGB PNG like
     /// PIL's <c>convert("RGB")</c>, keeping a PNG eXIf chunk byte for byte (placed right after IHDR). The output is

@@ -15,6 +15,7 @@ public class ArchitectureTests
         { "SpectroFlow.Audio", ["SpectroFlow.Core"], ["SixLabors.ImageSharp", "Microsoft.ML.OnnxRuntime.Gpu", "YamlDotNet"] },
         { "SpectroFlow.Imaging", ["SpectroFlow.Core"], ["NAudio.Core", "Microsoft.ML.OnnxRuntime.Gpu", "YamlDotNet"] },
         { "SpectroFlow.Diffusion", ["SpectroFlow.Core"], ["NAudio.Core", "SkiaSharp", "SixLabors.ImageSharp", "YamlDotNet"] },
+        { "SpectroFlow.Datasets", ["SpectroFlow.Core"], ["NAudio.Core", "SkiaSharp", "SixLabors.ImageSharp", "Microsoft.ML.OnnxRuntime.Gpu", "YamlDotNet"] },
     };
 
     [Theory]

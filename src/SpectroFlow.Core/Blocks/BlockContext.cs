@@ -33,6 +33,12 @@ public sealed class BlockContext
     /// <summary>Metadata a one-in-one-out block adds to its output item.</summary>
     public Dictionary<string, object> OutputMetadata { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Records that this block does not pass the item on, for <paramref name="reason"/> (short and shared by every item
+    /// left out for it, e.g. <c>near-silent</c>; not an error): an expanding block then yields nothing for it.
+    /// </summary>
+    public void LeaveOut(string reason) => Run.LeaveOut(BlockId, Item.Key, Item.Roots, reason);
+
     /// <summary>A generator seeded with <see cref="Seed"/>.</summary>
     public Randomness.DeterministicRandom CreateRandom() => new(Seed);
 }

@@ -60,7 +60,7 @@ internal abstract class GraphNode
         Counter.Produced();
         if (item.Payload is WrittenFile written)
         {
-            State.Tracker.Written(item, written);
+            State.Tracker.Written(item, written, Step.Id);
         }
 
         if (Step.Keep)

@@ -43,7 +43,7 @@ internal sealed class SourceNode : GraphNode
 
         try
         {
-            RunContext run = State.Run.ForSource(Counter.Expect);
+            RunContext run = State.Run.ForSource(Counter.Expect, Step.Id);
             IAsyncEnumerable<WorkItem> items = SourceItems.ReadAsync(Step, Block, run, State.PrefixesKeys, token);
             if (State.Listing is { } listing)
             {

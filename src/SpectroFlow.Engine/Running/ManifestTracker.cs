@@ -35,6 +35,9 @@ internal sealed class ManifestTracker : IDisposable
     private readonly Lock _groupLock = new();
     private readonly Dictionary<string, string> _parent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _members = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<LeftOutRecord> _runLeftOut = new();
+    private readonly ConcurrentQueue<LeftOutRecord> _allLeftOut = new();
+    private Dictionary<string, ManifestEntry>? _final;
     private Dictionary<string, Assessment>? _planned;
     private long _skipped;
     private int _inputsListed;
@@ -307,8 +310,48 @@ internal sealed class ManifestTracker : IDisposable
         }
     }
 
+    /// <summary>A step left something out: recorded for each of its source items, or for the run when it has none (a source's).</summary>
+    public void LeftOut(LeftOutRecord record, IReadOnlyList<string> roots)
+    {
+        _allLeftOut.Enqueue(record);
+        if (roots.Count == 0)
+        {
+            _runLeftOut.Enqueue(record);
+            return;
+        }
+
+        foreach (string key in roots)
+        {
+            if (_roots.TryGetValue(key, out Root? root))
+            {
+                root.LeftOut.Enqueue(record);
+            }
+        }
+    }
+
+    /// <summary>Everything left out during this run (sources' and steps'), in the order reported.</summary>
+    public IReadOnlyList<LeftOutRecord> LeftOutThisRun => [.. _allLeftOut];
+
+    /// <summary>
+    /// What the run ended with, for finishing blocks: the entries <see cref="WriteManifest"/> wrote (this run's only when
+    /// the run keeps no manifest) and what sources left out.
+    /// </summary>
+    public RunOutcome Outcome()
+    {
+        IEnumerable<ManifestEntry> entries = _final is null ? [] : _final.Values;
+        FinishedItem[] items = [.. entries.OrderBy(e => e.Key, StringComparer.Ordinal).Select(ToFinished)];
+        return new RunOutcome(items, [.. _runLeftOut], Volatile.Read(ref _inputsListed) == _inputCount, _options.Shard?.ToString());
+    }
+
+    private static FinishedItem ToFinished(ManifestEntry entry) => new(
+        entry.Key,
+        entry.Status == RunManifest.Ok,
+        [.. (entry.Outputs ?? []).Select(o => new FinishedOutput(o.Path, o.Sha256, o.Item ?? entry.Key, o.Step, RunManifest.PlainMetadata(o.Metadata)))],
+        entry.Errors ?? [],
+        entry.LeftOut ?? []);
+
     /// <summary>A file was written for <paramref name="item"/>: recorded for each of its source items.</summary>
-    public void Written(WorkItem item, WrittenFile file)
+    public void Written(WorkItem item, WrittenFile file, string? step = null)
     {
         if (!_options.Manifest)
         {
@@ -319,7 +362,7 @@ internal sealed class ManifestTracker : IDisposable
         {
             if (_roots.TryGetValue(key, out Root? root))
             {
-                root.Outputs.Enqueue(new ManifestOutput(file.RelativePath, file.Sha256, item.Key, item.Metadata));
+                root.Outputs.Enqueue(new ManifestOutput(file.RelativePath, file.Sha256, item.Key, item.Metadata) { Step = step });
             }
         }
     }
@@ -451,6 +494,7 @@ internal sealed class ManifestTracker : IDisposable
 
         Directory.CreateDirectory(OutputRoot);
         RunManifest.Write(Path, Header(plan), entries.Values);
+        _final = entries;
     }
 
     /// <summary>
@@ -497,6 +541,7 @@ internal sealed class ManifestTracker : IDisposable
         {
             Group = GroupOf(key),
             References = root.References.IsEmpty ? null : new SortedDictionary<string, string>(root.References, StringComparer.Ordinal),
+            LeftOut = root.LeftOut.IsEmpty ? null : [.. root.LeftOut.OrderBy(r => r.Item, StringComparer.Ordinal).ThenBy(r => r.Step, StringComparer.Ordinal)],
         };
     }
 
@@ -537,6 +582,8 @@ internal sealed class ManifestTracker : IDisposable
         public ConcurrentQueue<string> Errors { get; } = new();
 
         public ConcurrentDictionary<string, string> References { get; } = new(StringComparer.Ordinal);
+
+        public ConcurrentQueue<LeftOutRecord> LeftOut { get; } = new();
 
         public ManifestEntry? Finished { get; set; }
 

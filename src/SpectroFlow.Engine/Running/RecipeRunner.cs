@@ -40,7 +40,7 @@ public sealed class RecipeRunner
         var stopwatch = Stopwatch.StartNew();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await using var resources = new SharedResources();
-        var run = new RunContext(plan.Seed, plan.OutputRoot, resources, _log, plan.InputRoot);
+        var run = new RunContext(plan.Seed, plan.OutputRoot, resources, _log, plan.InputRoot) { LeftOutSink = tracker.LeftOut };
         var state = new RunState(plan, run, cts.Token, tracker)
         {
             OnError = options.OnError,
@@ -85,17 +85,30 @@ public sealed class RecipeRunner
                 }
             }
         }
+        catch
+        {
+            await DisposeBlocksAsync(nodes).ConfigureAwait(false);
+            throw;
+        }
         finally
         {
             await progressStop.CancelAsync().ConfigureAwait(false);
             await progress.ConfigureAwait(false);
-            foreach (GraphNode node in nodes)
-            {
-                await DisposeBlockAsync(node.Block).ConfigureAwait(false);
-            }
         }
 
-        tracker.WriteManifest(plan, [.. state.Errors], cancellationToken.IsCancellationRequested || faults.Count > 0);
+        try
+        {
+            bool stopped = cancellationToken.IsCancellationRequested || faults.Count > 0;
+            tracker.WriteManifest(plan, [.. state.Errors], stopped);
+            if (!stopped)
+            {
+                await FinishAsync(nodes, tracker.Outcome(), faults, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await DisposeBlocksAsync(nodes).ConfigureAwait(false);
+        }
         return new RunReport(
             state.Counters.ToDictionary(p => p.Key, p => p.Value.Snapshot(), StringComparer.Ordinal),
             [.. state.Errors],
@@ -109,7 +122,43 @@ public sealed class RecipeRunner
             DroppedEntries = tracker.DroppedEntries,
             PrunedFiles = tracker.PrunedFiles,
             ManifestPath = options.Manifest ? tracker.Path : null,
+            LeftOut = tracker.LeftOutThisRun,
         };
+    }
+
+    /// <summary>Lets every <see cref="IFinishingBlock"/> finish, in step order; a failure is a fault naming the step.</summary>
+    private static async Task FinishAsync(IReadOnlyList<GraphNode> nodes, RunOutcome outcome, List<Exception> faults, CancellationToken cancellationToken)
+    {
+        foreach (GraphNode node in nodes)
+        {
+            if (node.Block is not IFinishingBlock finishing)
+            {
+                continue;
+            }
+
+            try
+            {
+                await finishing.FinishAsync(outcome, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // a step that cannot finish is reported in the run report; the items stay written
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                faults.Add(new InvalidOperationException($"step '{node.Step.Id}' could not finish: {ex.Message}", ex));
+            }
+        }
+    }
+
+    private static async ValueTask DisposeBlocksAsync(IReadOnlyList<GraphNode> nodes)
+    {
+        foreach (GraphNode node in nodes)
+        {
+            await DisposeBlockAsync(node.Block).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

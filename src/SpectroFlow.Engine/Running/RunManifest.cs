@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SpectroFlow.Core.Blocks;
 using SpectroFlow.Core.Errors;
 using SpectroFlow.Core.IO;
 using SpectroFlow.Engine.Recipes;
@@ -30,7 +31,12 @@ public sealed record ManifestHeader(string RecipeSha256, string ToolVersion, IRe
 /// That item's metadata when it was written (source path, clip index and time span, tags, and what later blocks add:
 /// tempo, caption, licence), or null in older manifests.
 /// </param>
-public sealed record ManifestOutput(string Path, string Sha256, string? Item = null, IReadOnlyDictionary<string, object>? Metadata = null);
+public sealed record ManifestOutput(string Path, string Sha256, string? Item = null, IReadOnlyDictionary<string, object>? Metadata = null)
+{
+    /// <summary>The step that wrote it, or null in older manifests.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Step { get; init; }
+}
 
 /// <summary>One source item once all of its descendants have finished.</summary>
 /// <param name="Key">The source item's key.</param>
@@ -57,6 +63,10 @@ public sealed record ManifestEntry(string Key, string InputSha256, ulong Seed, s
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, string>? References { get; init; }
+
+    /// <summary>What steps left out of this item and why (near-silent slices), or null: kept so a resumed run's reports still count them.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<LeftOutRecord>? LeftOut { get; init; }
 }
 
 /// <summary>Reads, writes, checks and merges <c>manifest.jsonl</c> files (JSON lines: a header, then one line per item).</summary>
@@ -144,6 +154,35 @@ public static class RunManifest
             && entry.Outputs is not null
             && entry.Outputs.All(o => HashFileOrNull(Path.Combine(outputRoot, o.Path)) == o.Sha256);
     }
+
+    /// <summary>
+    /// Metadata as plain values (string, long, double, bool; lists and objects as their JSON text), whether it was read
+    /// back from a manifest (JSON elements) or is still the item's own.
+    /// </summary>
+    public static IReadOnlyDictionary<string, object> PlainMetadata(IReadOnlyDictionary<string, object>? metadata)
+    {
+        var plain = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach ((string key, object value) in metadata ?? new Dictionary<string, object>())
+        {
+            object? converted = value is JsonElement element ? FromJson(element) : value;
+            if (converted is not null)
+            {
+                plain[key] = converted;
+            }
+        }
+
+        return plain;
+    }
+
+    private static object? FromJson(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => element.GetString(),
+        JsonValueKind.Number => element.TryGetInt64(out long whole) ? whole : element.GetDouble(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        _ => element.GetRawText(),
+    };
 
     /// <summary>Joins shard manifests into <paramref name="output"/>: headers must agree (recipe, version, params, seed); duplicate keys are rejected.</summary>
     /// <exception cref="SpectroFlowException">A header is missing or differs, or a key appears twice.</exception>

@@ -53,6 +53,9 @@ public sealed class RunReport
     /// <summary>Files deleted by <see cref="RunOptions.Prune"/>, relative to the output root.</summary>
     public IReadOnlyList<string> PrunedFiles { get; init; } = [];
 
+    /// <summary>What steps and sources left out during this run, and why (not errors).</summary>
+    public IReadOnlyList<LeftOutRecord> LeftOut { get; init; } = [];
+
     /// <summary>The manifest written by the run, or null.</summary>
     public string? ManifestPath { get; init; }
 

