@@ -5,6 +5,7 @@ using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
 using SpectroFlow.Cli.Reporting;
+using SpectroFlow.Core.Blocks;
 using SpectroFlow.Engine.Recipes;
 using SpectroFlow.Engine.Reporting;
 using SpectroFlow.Engine.Running;
@@ -168,6 +169,12 @@ internal static class RunCommand
         foreach (Exception fault in report.Faults)
         {
             context.Out.WriteLine($"engine fault: {fault.Message}");
+        }
+
+        // Left out is not an error: one line per step and reason, with a count, so a nightly log shows what was filtered.
+        foreach (IGrouping<(string Step, string Reason), LeftOutRecord> leftOut in report.LeftOut.GroupBy(r => (r.Step, r.Reason)).OrderBy(g => g.Key.Step, StringComparer.Ordinal).ThenBy(g => g.Key.Reason, StringComparer.Ordinal))
+        {
+            context.Out.WriteLine($"{leftOut.Key.Step}: left out {leftOut.Count()} ({leftOut.Key.Reason})");
         }
 
         foreach (string pruned in report.PrunedFiles)
