@@ -237,7 +237,7 @@ public sealed class CaptionTemplate
                 }
                 catch (FormatException)
                 {
-                    throw new SpectroFlowException($"caption format '{part.Format}' does not apply to '{part.Text}' ({value})");
+                    throw new SpectroFlowException(string.Create(CultureInfo.InvariantCulture, $"caption format '{part.Format}' does not apply to '{part.Text}' ({value})"));
                 }
 
                 break;

@@ -179,7 +179,7 @@ internal sealed class DatasetIndexWriter(WriteDatasetOptions options, DatasetLay
             }
             else if (track.JamendoId.Length == 0)
             {
-                md.Append(" — local file ").Append(TextFormats.Markdown(track.SourceFileName));
+                md.Append(" — local file ").Append(TextFormats.Markdown(track.Key));
             }
 
             md.Append('\n');
