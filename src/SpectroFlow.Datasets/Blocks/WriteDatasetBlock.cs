@@ -185,7 +185,7 @@ public sealed class WriteDatasetBlock : IBlock<SpectrogramImage, WrittenFile>, I
             return Task.CompletedTask;
         }
 
-        new DatasetIndexWriter(_options, Layout, _caption, _services, _block.StepId, _block.Run.OutputRoot).Write(outcome, cancellationToken);
+        new DatasetIndexWriter(_options, Layout, _caption, _services, _block.StepId, _block.Run.OutputRoot, _block.Run.Log).Write(outcome, cancellationToken);
         return Task.CompletedTask;
     }
 }

@@ -15,7 +15,7 @@ namespace SpectroFlow.Datasets.Writing;
 /// captions and <c>dataset.toml</c>) and the common ones (<c>credits.csv</c>, <c>CREDITS.md</c>, <c>README.md</c>,
 /// <c>charts/*.png</c>). The same outcome gives the same bytes: rows sorted ordinally, invariant culture, no dates.
 /// </summary>
-internal sealed class DatasetIndexWriter(WriteDatasetOptions options, DatasetLayoutPaths layout, CaptionTemplate caption, DatasetServices services, string stepId, string outputRoot)
+internal sealed class DatasetIndexWriter(WriteDatasetOptions options, DatasetLayoutPaths layout, CaptionTemplate caption, DatasetServices services, string stepId, string outputRoot, Action<string> log)
 {
     public const string CreditsCsv = "credits.csv";
     public const string CreditsMarkdown = "CREDITS.md";
@@ -54,6 +54,7 @@ internal sealed class DatasetIndexWriter(WriteDatasetOptions options, DatasetLay
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        ReportStrayImages(contents);
         Publish(CreditsCsv, s_utf8.GetBytes(Credits(contents)));
         Publish(CreditsMarkdown, s_utf8.GetBytes(CreditsList(contents)));
         (string[] bpmLabels, int[] bpmCounts, int noBpm) = BpmHistogram(contents);
@@ -221,8 +222,9 @@ internal sealed class DatasetIndexWriter(WriteDatasetOptions options, DatasetLay
             WriteIfChanged(full, s_utf8.GetBytes(image.Caption));
         }
 
+        // An outcome of a run that did not list every input lacks items that are still in the set: keep their captions.
         string folder = layout.ImageFolder.Resolve(outputRoot);
-        if (!Directory.Exists(folder))
+        if (!contents.Complete || !Directory.Exists(folder))
         {
             return;
         }
@@ -233,6 +235,40 @@ internal sealed class DatasetIndexWriter(WriteDatasetOptions options, DatasetLay
             {
                 File.Delete(file);
             }
+        }
+    }
+
+    /// <summary>
+    /// Images in the image folder that are not in the set (their input was removed and the run did not prune) would be
+    /// trained on too: says so in one line rather than deleting files the manifest no longer vouches for.
+    /// </summary>
+    private void ReportStrayImages(DatasetContents contents)
+    {
+        string folder = layout.ImageFolder.Resolve(outputRoot);
+        if (!contents.Complete || !Directory.Exists(folder))
+        {
+            return;
+        }
+
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (DatasetImage image in contents.Images)
+        {
+            known.Add(Path.GetFullPath(Path.Combine(outputRoot, image.Path)));
+        }
+
+        var stray = new List<string>();
+        foreach (string file in Directory.EnumerateFiles(folder, "*.png"))
+        {
+            if (!known.Contains(Path.GetFullPath(file)))
+            {
+                stray.Add(Path.GetFileName(file));
+            }
+        }
+
+        if (stray.Count > 0)
+        {
+            stray.Sort(StringComparer.Ordinal);
+            log($"{stepId}: {stray.Count} image(s) in {layout.ImageDir} are not in the dataset (their inputs are gone; run with --prune or delete them), e.g. {stray[0]}");
         }
     }
 
@@ -250,6 +286,11 @@ internal sealed class DatasetIndexWriter(WriteDatasetOptions options, DatasetLay
         md.Append("| caption template | `").Append(caption.Text.Replace("|", "\\|", StringComparison.Ordinal).Replace("`", "'", StringComparison.Ordinal)).Append("` |\n");
         md.Append("| instance token | ").Append(layout.Token is null ? "none" : $"`{layout.Token}`").Append(" |\n");
         md.Append("| class prompt | `").Append(layout.ClassPrompt).Append("` |\n");
+        if (layout.InstancePrefix is { } prefix && layout.Kind != DatasetLayout.Dreambooth)
+        {
+            md.Append("| captions start with | `").Append(prefix).Append("` |\n");
+        }
+
         if (layout.Kind == DatasetLayout.Dreambooth)
         {
             md.Append("| instance prompt | `").Append(layout.InstancePrompt).Append("` |\n");
@@ -328,6 +369,16 @@ internal sealed class DatasetIndexWriter(WriteDatasetOptions options, DatasetLay
         foreach ((string license, (int tracks, int slices)) in licences)
         {
             md.Append("| ").Append(TextFormats.Markdown(license)).Append(" | ").Append(Invariant(tracks)).Append(" | ").Append(Invariant(slices)).Append(" |\n");
+        }
+
+        if (licences.Keys.Any(l => l.Contains("NC", StringComparison.Ordinal)))
+        {
+            md.Append("\nNC (non-commercial) licences: the dataset and models trained on it may not be used commercially.\n");
+        }
+
+        if (licences.Keys.Any(l => l.Contains("ND", StringComparison.Ordinal)))
+        {
+            md.Append("\nND (no derivatives) licences: whether a model trained on these recordings is a derivative is unsettled; leave them out (Jamendo `ccnd=false`) when in doubt.\n");
         }
 
         md.Append("\nEvery track and its licence: `").Append(CreditsCsv).Append("` and `").Append(CreditsMarkdown).Append("`.\n");

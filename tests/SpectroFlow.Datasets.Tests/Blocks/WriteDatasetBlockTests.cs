@@ -106,6 +106,7 @@ public sealed class WriteDatasetBlockTests : IDisposable
             "  flip_aug = false\n" +
             "  random_crop = false\n");
         _fixture.Read("credits.csv").Should().Be(CreditsCsv);
+        _fixture.Read("README.md").Should().Contain("| instance token | `sks` |\n| class prompt | `music` |\n| captions start with | `sks music` |\n| repeats | 3 |\n");
     }
 
     [Fact]
@@ -140,6 +141,9 @@ public sealed class WriteDatasetBlockTests : IDisposable
         readme.Should().Contain("| step | reason | items |\n|---|---|---|\n| select | near-silent | 1 |\n| songs | download not allowed | 2 |\n");
         readme.Should().Contain("| step | errors |\n|---|---|\n| mel | 1 |\n");
         readme.Should().Contain("| licence | tracks | slices |\n|---|---|---|\n| CC BY-NC-ND 4.0 | 1 | 2 |\n| CC BY-SA 3.0 | 1 | 2 |\n| unknown | 1 | 2 |\n");
+        readme.Should().Contain("\nNC (non-commercial) licences: the dataset and models trained on it may not be used commercially.\n");
+        readme.Should().Contain("\nND (no derivatives) licences:");
+        readme.Should().NotContain("captions start with");
         readme.Should().Contain("![BPM histogram](charts/bpm.png)\n\n| bar | BPM | tracks |\n|---|---|---|\n| 1 | < 60 | 0 |\n");
         readme.Should().Contain("| 5 | 90–99 | 1 |\n| 6 | 100–109 | 0 |\n| 7 | 110–119 | 1 |\n");
         readme.Should().Contain("| 16 | ≥ 200 | 0 |\n\nTracks without a tempo estimate: 1.\n");
@@ -201,6 +205,8 @@ public sealed class WriteDatasetBlockTests : IDisposable
             "1001,\"Night, \"\"Drive\"\"\",Zoë & Co,\"Line\nBreak\",https://www.jamendo.com/track/1001,CC BY-SA 3.0,http://creativecommons.org/licenses/by-sa/3.0/,2\r\n" +
             ",song.wav,,,,,,2\r\n");
         _fixture.Read("README.md").Should().Contain("| tracks | 2 |\n| slices (images) | 4 |\n");
+        _fixture.Log.Should().Equal(
+            "dataset: 2 image(s) in img/10_music are not in the dataset (their inputs are gone; run with --prune or delete them), e.g. 1002-ete_00000.png");
         _fixture.Listing().Where(f => f.EndsWith(".txt", StringComparison.Ordinal)).Should().Equal(
             "img/10_music/1001-night-drive_00000.txt", "img/10_music/1001-night-drive_00001.txt",
             "img/10_music/local_song_00000.txt", "img/10_music/local_song_00001.txt");
