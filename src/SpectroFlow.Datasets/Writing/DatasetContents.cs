@@ -175,6 +175,8 @@ internal sealed class DatasetContents
             Increment(leftOut, (record.Step, record.Reason));
         }
 
+        // A file made from several source items is recorded under each of them: it is one image of the first.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         int failed = 0;
         var items = new List<FinishedItem>(outcome.Items);
         items.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
@@ -195,7 +197,7 @@ internal sealed class DatasetContents
             var own = new List<DatasetImage>();
             foreach (FinishedOutput output in item.Outputs)
             {
-                if (output.Step != stepId || !output.Path.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+                if (output.Step != stepId || !output.Path.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || !seen.Add(output.Path))
                 {
                     continue;
                 }

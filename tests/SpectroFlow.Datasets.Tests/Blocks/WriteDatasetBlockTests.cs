@@ -254,6 +254,34 @@ public sealed class WriteDatasetBlockTests : IDisposable
     }
 
     [Fact]
+    public async Task An_empty_outcome_writes_an_empty_index()
+    {
+        WriteDatasetBlock block = _fixture.Block(new WriteDatasetOptions());
+
+        await block.FinishAsync(new RunOutcome([], [], Complete: true, Shard: null), CancellationToken.None);
+
+        _fixture.Listing().Should().Equal([.. s_common, "train/metadata.jsonl"]);
+        _fixture.Read("train/metadata.jsonl").Should().BeEmpty();
+        _fixture.Read("credits.csv").Should().Be("jamendo_id,title,artist,album,track_url,license,license_url,slices\r\n");
+        _fixture.Read("CREDITS.md").Should().EndWith("\n\nNo tracks.\n");
+        _fixture.Read("README.md").Should().Contain("| tracks | 0 |\n| slices (images) | 0 |\n").And.Contain("Nothing was left out.\n").And.Contain("No errors.\n");
+    }
+
+    [Fact]
+    public async Task A_file_recorded_under_two_source_items_is_one_image()
+    {
+        WriteDatasetBlock block = _fixture.Block(new WriteDatasetOptions());
+        RunOutcome outcome = await _fixture.WriteAllAsync(block);
+        FinishedItem first = outcome.Items[0];
+        FinishedItem partner = new("zz-partner.mp3", true, [first.Outputs[0]], [], []);
+
+        await block.FinishAsync(outcome with { Items = [.. outcome.Items, partner] }, CancellationToken.None);
+
+        _fixture.Read("credits.csv").Should().Be(CreditsCsv);
+        _fixture.Read("train/metadata.jsonl").Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(6);
+    }
+
+    [Fact]
     public void Options_are_checked_at_load()
     {
         Errors(new WriteDatasetOptions()).Should().BeEmpty();
