@@ -10,6 +10,7 @@ public static class DatasetsModule
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(services);
-        return catalog;
+        return catalog
+            .Add("write-dataset", (WriteDatasetOptions o, BlockServices s) => new WriteDatasetBlock(o, services, s), "Writes 512x512 spectrogram slices as a diffusers, DreamBooth or kohya training set with captions, credits and a dataset card.", ExecutionKind.Io);
     }
 }
