@@ -1,4 +1,5 @@
 using SpectroFlow.Core.Blocks;
+using SpectroFlow.Core.Items;
 
 namespace SpectroFlow.Datasets.Blocks;
 
@@ -10,6 +11,7 @@ public static class DatasetsModule
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(services);
-        return catalog;
+        return catalog
+            .Add("select", (SelectOptions o, BlockServices s) => new SelectBlock<AudioClip>(o), "Passes on clips whose metadata meets every condition (tempo, duration, tags, licence, vocal), leaving out the rest with the reason.");
     }
 }
