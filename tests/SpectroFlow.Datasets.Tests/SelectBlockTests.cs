@@ -6,19 +6,19 @@ namespace SpectroFlow.Datasets.Tests;
 
 public sealed class SelectBlockTests
 {
-    private static readonly SelectOptions Tempo = new() { MinBpm = 90, MaxBpm = 130 };
+    private static readonly SelectOptions s_tempo = new() { MinBpm = 90, MaxBpm = 130 };
 
     public static TheoryData<string, SelectOptions, Dictionary<string, object>, string?> Cases => new()
     {
-        { "bpm inside", Tempo, Meta(("bpm", 120.5)), null },
-        { "bpm at min", Tempo, Meta(("bpm", 90L)), null },
-        { "bpm at max", Tempo, Meta(("bpm", 130)), null },
-        { "bpm string", Tempo, Meta(("bpm", " 129.9 ")), null },
-        { "bpm below", Tempo, Meta(("bpm", 89.99)), "tempo outside 90-130 bpm" },
-        { "bpm above string", Tempo, Meta(("bpm", "131")), "tempo outside 90-130 bpm" },
-        { "bpm missing", Tempo, Meta(("tempo_confidence", 0.9)), "no tempo" },
-        { "bpm not a number", Tempo, Meta(("bpm", "fast")), "no tempo" },
-        { "bpm NaN", Tempo, Meta(("bpm", double.NaN)), "no tempo" },
+        { "bpm inside", s_tempo, Meta(("bpm", 120.5)), null },
+        { "bpm at min", s_tempo, Meta(("bpm", 90L)), null },
+        { "bpm at max", s_tempo, Meta(("bpm", 130)), null },
+        { "bpm string", s_tempo, Meta(("bpm", " 129.9 ")), null },
+        { "bpm below", s_tempo, Meta(("bpm", 89.99)), "tempo outside 90-130 bpm" },
+        { "bpm above string", s_tempo, Meta(("bpm", "131")), "tempo outside 90-130 bpm" },
+        { "bpm missing", s_tempo, Meta(("tempo_confidence", 0.9)), "no tempo" },
+        { "bpm not a number", s_tempo, Meta(("bpm", "fast")), "no tempo" },
+        { "bpm NaN", s_tempo, Meta(("bpm", double.NaN)), "no tempo" },
         { "min bpm only", new SelectOptions { MinBpm = 100.5 }, Meta(("bpm", 100)), "tempo below 100.5 bpm" },
         { "max bpm only", new SelectOptions { MaxBpm = 100 }, Meta(("bpm", 100.01)), "tempo above 100 bpm" },
         { "confidence ok", new SelectOptions { MinTempoConfidence = 0.5 }, Meta(("tempo_confidence", 0.5)), null },
@@ -62,7 +62,7 @@ public sealed class SelectBlockTests
     public async Task Select_PassesThePayloadThroughUnchanged()
     {
         var clip = new AudioClip(8000, [new float[10]]);
-        (List<ItemOutput<AudioClip>> outputs, List<LeftOutRecord> leftOut) = await RunAsync(Tempo, clip, Meta(("bpm", 100.0)));
+        (List<ItemOutput<AudioClip>> outputs, List<LeftOutRecord> leftOut) = await RunAsync(s_tempo, clip, Meta(("bpm", 100.0)));
 
         leftOut.Should().BeEmpty();
         ItemOutput<AudioClip> output = outputs.Should().ContainSingle().Subject;
@@ -74,7 +74,7 @@ public sealed class SelectBlockTests
     public async Task Select_LeavesOutWithTheReason()
     {
         var clip = new AudioClip(8000, [new float[10]]);
-        (List<ItemOutput<AudioClip>> outputs, List<LeftOutRecord> leftOut) = await RunAsync(Tempo, clip, Meta(("bpm", 140.0)));
+        (List<ItemOutput<AudioClip>> outputs, List<LeftOutRecord> leftOut) = await RunAsync(s_tempo, clip, Meta(("bpm", 140.0)));
 
         outputs.Should().BeEmpty();
         leftOut.Should().Equal(new LeftOutRecord("select", "tracks/7.mp3", "tempo outside 90-130 bpm"));
