@@ -60,7 +60,7 @@ public sealed class SelectionRecipeTests
         report.LeftOut.OrderBy(r => r.Item, StringComparer.Ordinal).Should().Equal(
             new LeftOutRecord("gate", "clipped.wav", "clipped"),
             new LeftOutRecord("gate", "quiet.wav", "near-silent"),
-            new LeftOutRecord("pick", "short.wav#0", "duration below 1.5 s"));
+            new LeftOutRecord("pick", "short.wav", "duration below 1.5 s"));
         WorkItem kept = report.Outputs["pick"].Should().ContainSingle().Subject;
         kept.Roots.Should().Equal("loud.wav");
         kept.Metadata["rms_db"].Should().Be(-23.01);

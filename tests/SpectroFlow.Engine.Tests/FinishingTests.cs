@@ -63,6 +63,23 @@ internal sealed class OddChildrenBlock : IExpandingBlock<int, int>
     }
 }
 
+/// <summary>Passes even numbers on, leaves out odd ones.</summary>
+internal sealed class EvenFilter : IExpandingBlock<int, int>
+{
+    public async IAsyncEnumerable<ItemOutput<int>> ExpandAsync(int input, BlockContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        if (input % 2 == 0)
+        {
+            yield return new ItemOutput<int>(input, Metadata: new Dictionary<string, object> { ["even"] = true });
+        }
+        else
+        {
+            context.LeaveOut("odd");
+        }
+    }
+}
+
 /// <summary>Writes each number to a file and, at the end, an index of every file the manifest records for it.</summary>
 internal sealed class IndexingWriter(NoFinishOptions options, ConcurrentQueue<RunOutcome> outcomes) : IBlock<int, WrittenFile>, IFinishingBlock
 {
@@ -193,6 +210,39 @@ public sealed class FinishingTests : IDisposable
 
         report.Cancelled.Should().BeTrue();
         _outcomes.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Filter_PassesTheSameItemOn_SameKeySeedAndPosition()
+    {
+        BlockRegistry registry = new BlockRegistry().AddEngineBlocks();
+        registry
+            .AddSource("picky", (NoOptions _, BlockServices _) => new PickySource(), "0..9 but multiples of three.")
+            .AddFilter("even", (NoOptions _, BlockServices _) => new EvenFilter(), "Even numbers.");
+        RunPlan plan = new RecipeLoader(registry).LoadText(
+            """
+            inputs:
+              - id: numbers
+                use: picky
+            steps:
+              - id: even
+                use: even
+            outputs:
+              root: out
+              keep: [numbers, even]
+            """,
+            "r.yaml",
+            _root);
+
+        RunReport report = await new RecipeRunner().RunAsync(plan);
+
+        IReadOnlyList<WorkItem> kept = report.Outputs["even"];
+        kept.Select(i => i.Key).Should().Equal("n2", "n4", "n8");
+        WorkItem source = report.Outputs["numbers"].Single(i => i.Key == "n4");
+        kept[1].Seed.Should().Be(source.Seed);
+        kept[1].Position.Should().Equal(source.Position.ToArray());
+        kept[1].GetMetadata("even", false).Should().BeTrue();
+        report.LeftOut.Where(r => r.Step == "even").Select(r => r.Item).Should().BeEquivalentTo("n1", "n5", "n7");
     }
 
     private Task<RunReport> RunAsync(bool failToFinish = false, CancellationToken cancellationToken = default)

@@ -20,7 +20,7 @@ public static class AudioModule
             .AddExpandingPair("blend", (BlendOptions o, BlockServices s) => new BlendBlock(o), "Blends two spectrograms band by band into N in-between frames (lows switch later than highs; energies mixed so loudness stays level).")
             .AddPair("crossfade", (CrossfadeOptions o, BlockServices s) => new CrossfadeBlock(o), "Crossfades two songs on the beat (b time-stretched to a's tempo within stretch_max, fades over whole beats, true-peak safe).")
             .Add("loop", (LoopOptions o, BlockServices s) => new LoopBlock(o), "Loops whole bars from the first downbeat, the seam crossfaded, N repeats.")
-            .Add("gate", (GateOptions o, BlockServices s) => new GateBlock(o), "Passes clips on with their level (rms_db), leaving out near-silent and clipped ones.")
+            .AddFilter("gate", (GateOptions o, BlockServices s) => new GateBlock(o), "Passes clips on with their level (rms_db), leaving out near-silent and clipped ones.")
             .Add("tempo", (TempoOptions o, BlockServices s) => new TempoBlock(o), "Finds a clip's tempo, beats and downbeats and writes them into metadata (bpm, tempo_confidence, beats, downbeats).")
             .Add("write-audio", (WriteAudioOptions o, BlockServices s) => new WriteAudioBlock(o), "Writes clips as wav, mp3, flac or ogg under the output root.", ExecutionKind.Io);
     }

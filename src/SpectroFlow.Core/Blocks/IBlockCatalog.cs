@@ -20,6 +20,15 @@ public interface IBlockCatalog
         where TOut : notnull;
 
     /// <summary>
+    /// Registers a filter: an expanding block that yields each input at most once (or leaves it out with
+    /// <see cref="BlockContext.LeaveOut"/>). What it yields is the same item, with the same key, seed and position,
+    /// not a child, so adding a filter to a recipe changes no key, seed or output after it.
+    /// </summary>
+    IBlockCatalog AddFilter<TOptions, T>(string name, Func<TOptions, BlockServices, IExpandingBlock<T, T>> factory, string description, ExecutionKind kind = ExecutionKind.Cpu)
+        where TOptions : class, IBlockOptions
+        where T : notnull;
+
+    /// <summary>
     /// Registers a block that combines two items (crossfade, blend, image with mask). The recipe feeds its two ports
     /// with <c>inputs: {first: step, second: step}</c> (or one stream with <c>pairing: window</c>) and says how to pair.
     /// </summary>

@@ -12,7 +12,7 @@ public static class DatasetsModule
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(services);
         return catalog
-            .Add("select", (SelectOptions o, BlockServices s) => new SelectBlock<AudioClip>(o), "Passes on clips whose metadata meets every condition (tempo, duration, tags, licence, vocal), leaving out the rest with the reason.")
+            .AddFilter("select", (SelectOptions o, BlockServices s) => new SelectBlock<AudioClip>(o), "Passes on clips whose metadata meets every condition (tempo, duration, tags, licence, vocal), leaving out the rest with the reason.")
             .Add("write-dataset", (WriteDatasetOptions o, BlockServices s) => new WriteDatasetBlock(o, services, s), "Writes 512x512 spectrogram slices as a diffusers, DreamBooth or kohya training set with captions, credits and a dataset card.", ExecutionKind.Io);
     }
 }

@@ -76,7 +76,14 @@ internal sealed class ItemNode : GraphNode
                 int index = 0;
                 await foreach (ItemOutput<object> produced in Step.Block.Expand!(Block, item.Payload, context, token).ConfigureAwait(false))
                 {
-                    WorkItem child = item.CreateChild(produced.KeySuffix ?? index.ToString(CultureInfo.InvariantCulture), produced.Payload, index);
+                    if (Step.Block.PassesItemThrough && index > 0)
+                    {
+                        throw new InvalidOperationException($"filter '{Step.Block.Name}' passed the same item on twice");
+                    }
+
+                    WorkItem child = Step.Block.PassesItemThrough
+                        ? item.WithPayload(produced.Payload)
+                        : item.CreateChild(produced.KeySuffix ?? index.ToString(CultureInfo.InvariantCulture), produced.Payload, index);
                     if (produced.Metadata is { Count: > 0 } metadata)
                     {
                         child = child.WithMetadata(metadata);

@@ -62,6 +62,9 @@ public sealed class BlockDescriptor
 
     internal Func<object, object, BlockContext, CancellationToken, IAsyncEnumerable<ItemOutput<object>>>? Expand { get; init; }
 
+    /// <summary>A filter (<see cref="BlockRegistry.AddFilter"/>): what it yields keeps the input item's key, seed and position.</summary>
+    public bool PassesItemThrough { get; init; }
+
     internal Func<object, WorkItem, WorkItem, BlockContext, CancellationToken, ValueTask<object>>? Pair { get; init; }
 
     internal Func<object, WorkItem, WorkItem, BlockContext, CancellationToken, IAsyncEnumerable<ItemOutput<object>>>? ExpandPair { get; init; }

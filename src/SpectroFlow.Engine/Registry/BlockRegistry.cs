@@ -46,6 +46,19 @@ public sealed partial class BlockRegistry : IBlockCatalog
     }
 
     /// <inheritdoc/>
+    public IBlockCatalog AddFilter<TOptions, T>(string name, Func<TOptions, BlockServices, IExpandingBlock<T, T>> factory, string description, ExecutionKind kind = ExecutionKind.Cpu)
+        where TOptions : class, IBlockOptions
+        where T : notnull
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return Register(new BlockDescriptor(name, description, BlockShape.Expanding, kind, typeof(TOptions), [new BlockPort("in", typeof(T))], typeof(T), (o, s) => factory((TOptions)o, s))
+        {
+            Expand = static (block, payload, context, ct) => Box(((IExpandingBlock<T, T>)block).ExpandAsync((T)payload, context, ct), ct),
+            PassesItemThrough = true,
+        });
+    }
+
+    /// <inheritdoc/>
     public IBlockCatalog AddPair<TOptions, TA, TB, TOut>(string name, Func<TOptions, BlockServices, IPairBlock<TA, TB, TOut>> factory, string description, string firstPort = "a", string secondPort = "b", ExecutionKind kind = ExecutionKind.Cpu)
         where TOptions : class, IBlockOptions
         where TA : notnull
