@@ -10,6 +10,8 @@ public static class DatasetsModule
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(services);
-        return catalog;
+        return catalog
+            .AddSource("jamendo", (JamendoSourceOptions o, BlockServices s) => new JamendoSource(o), "Jamendo tracks (by id) that may be downloaded under a Creative Commons licence; the others are left out with a reason.")
+            .Add("download", (DownloadOptions o, BlockServices s) => new DownloadBlock(o, services, s), "Downloads a Jamendo track to {folder}/{id}.{ext}, resumes cut-short bodies, verifies it by decoding; keeps a finished file.", ExecutionKind.Io);
     }
 }
