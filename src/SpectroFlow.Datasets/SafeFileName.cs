@@ -17,7 +17,7 @@ public static class SafeFileName
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, Empty.Length + 1);
-        string normalized = text.Normalize(NormalizationForm.FormC);
+        string normalized = UnicodeComposition.Compose(WithoutLoneSurrogates(text).Normalize(NormalizationForm.FormC));
         var builder = new StringBuilder(normalized.Length);
         foreach (char c in normalized)
         {
@@ -48,6 +48,32 @@ public static class SafeFileName
             _ when stem.Length == 4 && (stem.StartsWith("COM", StringComparison.Ordinal) || stem.StartsWith("LPT", StringComparison.Ordinal)) => stem[3] is >= '1' and <= '9',
             _ => false,
         };
+    }
+
+    private static string WithoutLoneSurrogates(string text)
+    {
+        // Normalize throws on half a surrogate pair, which remote JSON can carry (\ud83c).
+        StringBuilder? builder = null;
+        for (int i = 0; i < text.Length; i++)
+        {
+            bool pair = char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
+            if (pair)
+            {
+                builder?.Append(text, i, 2);
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                builder ??= new StringBuilder(text, 0, i, text.Length);
+                builder.Append('_');
+            }
+            else
+            {
+                builder?.Append(text[i]);
+            }
+        }
+
+        return builder?.ToString() ?? text;
     }
 
     private static string PrefixReserved(string name) => IsReserved(name) ? "_" + name : name;
