@@ -124,7 +124,7 @@ public sealed class DownloadBlock : IBlock<JamendoTrack, SourceFile>
             }
             catch (Exception ex) when (JamendoRetry.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
             {
-                throw new SpectroFlowException(_redaction.Redact($"{track.Describe()}: download failed after {_retry.Tries} tries: {JamendoRetry.Describe(ex)}"));
+                throw new SpectroFlowException(_redaction.Redact($"{track.Describe()}: download failed after {_retry.TriesText}: {JamendoRetry.Describe(ex)}"));
             }
 
             if (CheckDuration(temporary, track, cancellationToken) is { } problem)

@@ -199,7 +199,7 @@ public sealed class JamendoSource(JamendoSourceOptions options) : IItemSource<Ja
             catch (Exception ex) when (JamendoRetry.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
             {
                 throw new SpectroFlowException(redaction.Redact(
-                    $"jamendo: {JamendoRetry.Describe(ex)} at offset {pageOffset} after {retry.Tries} tries; rerun later to continue"));
+                    $"jamendo: {JamendoRetry.Describe(ex)} at offset {pageOffset} after {retry.TriesText}; rerun later to continue"));
             }
 
             if (!reported && page.FullCount is { } full)

@@ -89,6 +89,9 @@ public sealed record JamendoRetry(int Retries, TimeSpan BaseDelay, TimeSpan MaxW
     /// <summary>Tries in all.</summary>
     public int Tries => Retries + 1;
 
+    /// <summary><c>1 try</c>, <c>7 tries</c>.</summary>
+    public string TriesText => Tries == 1 ? "1 try" : string.Create(CultureInfo.InvariantCulture, $"{Tries} tries");
+
     /// <summary>Whether <paramref name="exception"/> is worth another try.</summary>
     public static bool IsTransient(Exception exception) =>
         exception is JamendoTransientException or HttpRequestException or IOException or TimeoutException;
