@@ -142,8 +142,8 @@ internal static class UnicodeComposition
         "\uFAC2\u8F38\uFAC3\u9072\uFAC4\u9199\uFAC5\u9276\uFAC6\u967C\uFAC7\u96E3\uFAC8\u9756\uFAC9\u97DB\uFACA\u97FF\uFACB\u980B\uFACC\u983B\uFACD\u9B12" +
         "\uFACE\u9F9C\uFAD2\u3B9D\uFAD3\u4018\uFAD4\u4039\uFAD8\u9F43\uFAD9\u9F8E";
 
-    private static readonly Dictionary<int, char> Pairs = BuildPairs();
-    private static readonly Dictionary<char, char> Singletons = BuildSingletons();
+    private static readonly Dictionary<int, char> s_pairs = BuildPairs();
+    private static readonly Dictionary<char, char> s_singletons = BuildSingletons();
 
     /// <summary><paramref name="text"/> in canonical composition.</summary>
     public static string Compose(string text)
@@ -151,7 +151,7 @@ internal static class UnicodeComposition
         var builder = new StringBuilder(text.Length);
         foreach (char raw in text)
         {
-            char c = Singletons.TryGetValue(raw, out char single) ? single : raw;
+            char c = s_singletons.TryGetValue(raw, out char single) ? single : raw;
             if (builder.Length > 0 && TryCompose(builder[^1], c, out char composed))
             {
                 builder[^1] = composed;
@@ -183,7 +183,7 @@ internal static class UnicodeComposition
             return true;
         }
 
-        return Pairs.TryGetValue((first << 16) | second, out composed);
+        return s_pairs.TryGetValue((first << 16) | second, out composed);
     }
 
     private static Dictionary<int, char> BuildPairs()

@@ -11,7 +11,7 @@ namespace SpectroFlow.Datasets.Tests;
 
 public sealed class DownloadBlockTests
 {
-    private static readonly string Mp3Sha = Convert.ToHexStringLower(SHA256.HashData(JamendoHarness.Mp3));
+    private static readonly string s_mp3Sha = Convert.ToHexStringLower(SHA256.HashData(JamendoHarness.Mp3));
 
     [Fact]
     public async Task Downloads_verifies_and_publishes_the_file()
@@ -27,7 +27,7 @@ public sealed class DownloadBlockTests
         string expected = Path.Combine(harness.OutputRoot, "downloads", "501.mp3");
         file.Should().Be(new SourceFile(expected, "501.mp3"));
         SHA256.HashData(File.ReadAllBytes(expected)).Should().Equal(SHA256.HashData(JamendoHarness.Mp3));
-        context.OutputMetadata.Should().BeEquivalentTo(new Dictionary<string, object> { ["source_path"] = expected, ["audio_sha256"] = Mp3Sha });
+        context.OutputMetadata.Should().BeEquivalentTo(new Dictionary<string, object> { ["source_path"] = expected, ["audio_sha256"] = s_mp3Sha });
         harness.Api.Downloads(501).Should().ContainSingle().Which.Headers.Should().NotContainKey("range");
         Directory.GetFiles(Path.Combine(harness.OutputRoot, "downloads")).Select(Path.GetFileName).Should().Equal("501.mp3");
 
@@ -54,8 +54,8 @@ public sealed class DownloadBlockTests
         downloads.Should().HaveCount(2);
         downloads[0].Headers.Should().NotContainKey("range");
         downloads[1].Headers["range"].Should().Be("bytes=50000-");
-        Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file.FullPath))).Should().Be(Mp3Sha);
-        context.OutputMetadata["audio_sha256"].Should().Be(Mp3Sha);
+        Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file.FullPath))).Should().Be(s_mp3Sha);
+        context.OutputMetadata["audio_sha256"].Should().Be(s_mp3Sha);
         harness.Log.Should().ContainSingle().Which.Should().StartWith("download: jamendo 601 'Title' by Artist: ");
         Directory.GetFiles(Path.GetDirectoryName(file.FullPath)!).Should().ContainSingle();
     }
@@ -133,7 +133,7 @@ public sealed class DownloadBlockTests
         (SourceFile replaced, _) = await JamendoHarness.DownloadAsync(harness.Download(), rerun, items[1]);
 
         again.Should().Be(first);
-        context.OutputMetadata["audio_sha256"].Should().Be(Mp3Sha);
+        context.OutputMetadata["audio_sha256"].Should().Be(s_mp3Sha);
         harness.Api.Downloads(801).Should().ContainSingle();
         harness.Api.Downloads(802).Should().ContainSingle();
         File.ReadAllBytes(replaced.FullPath).Should().Equal(JamendoHarness.Mp3);

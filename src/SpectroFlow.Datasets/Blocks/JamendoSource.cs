@@ -32,7 +32,7 @@ public enum JamendoAudioFormat
 public sealed class JamendoSourceOptions : IBlockOptions
 {
     /// <summary>Query keys the input sets itself.</summary>
-    internal static readonly string[] ReservedKeys = ["client_id", "format", "limit", "offset", "order", "include", "type", "audiodlformat"];
+    internal static readonly string[] s_reservedKeys = ["client_id", "format", "limit", "offset", "order", "include", "type", "audiodlformat"];
 
     /// <summary>The API base URL.</summary>
     [Description("Jamendo API base URL.")]
@@ -106,7 +106,7 @@ public sealed class JamendoSourceOptions : IBlockOptions
             {
                 problem($"'{part}' is not a filter of the form key=value (lower-case key)");
             }
-            else if (Array.IndexOf(ReservedKeys, key) >= 0)
+            else if (Array.IndexOf(s_reservedKeys, key) >= 0)
             {
                 problem($"'{key}' is set by the input and may not be given in the query");
             }
@@ -177,6 +177,7 @@ public sealed class JamendoSource(JamendoSourceOptions options) : IItemSource<Ja
         string clientId = ReadClientId(context);
         ClientIdRedaction redaction = JamendoHttp.Redaction(context.Resources);
         redaction.Add(clientId);
+        redaction.Add(Uri.EscapeDataString(clientId));
         var retry = new JamendoRetry(options.Retries, TimeSpan.FromMilliseconds(options.RetryDelayMs), TimeSpan.FromSeconds(options.QuotaBackoffS), TimeSpan.FromSeconds(options.TimeoutS));
         JamendoHttp http = JamendoHttp.Shared(context.Resources, retry.Timeout);
         List<KeyValuePair<string, string>> filters = JamendoSourceOptions.ParseQuery(options.Query, problem => throw new SpectroFlowException($"jamendo: query: {problem}"));

@@ -7,7 +7,7 @@ namespace SpectroFlow.Datasets.Jamendo;
 /// <param name="Version">The licence version (<c>3.0</c>).</param>
 public sealed record JamendoLicense(string Kind, string Version)
 {
-    private static readonly string[] Kinds = ["by", "by-sa", "by-nc", "by-nd", "by-nc-sa", "by-nc-nd"];
+    private static readonly string[] s_kinds = ["by", "by-sa", "by-nc", "by-nd", "by-nc-sa", "by-nc-nd"];
 
     /// <summary>The usual label: <c>CC BY-NC-SA 3.0</c>, <c>CC0 1.0</c>.</summary>
     public string Label => Kind == "cc0" ? $"CC0 {Version}" : $"CC {Kind.ToUpperInvariant()} {Version}";
@@ -36,7 +36,7 @@ public sealed record JamendoLicense(string Kind, string Version)
             return null;
         }
 
-        if (parts[0] == "licenses" && Array.IndexOf(Kinds, parts[1]) >= 0)
+        if (parts[0] == "licenses" && Array.IndexOf(s_kinds, parts[1]) >= 0)
         {
             return new JamendoLicense(parts[1], parts[2]);
         }
