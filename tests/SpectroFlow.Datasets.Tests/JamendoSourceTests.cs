@@ -204,8 +204,8 @@ public sealed class JamendoSourceTests
 
         Func<Task> read = () => harness.ListAsync(harness.Options());
 
-        (await read.Should().ThrowExactlyAsync<SpectroFlowException>())
-            .WithMessage("jamendo: API error 3 at offset 0: Parameter error from app-***");
+        (await read.Should().ThrowExactlyAsync<SpectroFlowException>()).Which.Message
+            .Should().Be("jamendo: API error 3 at offset 0: Parameter error from app-***");
         harness.Api.Listings.Should().ContainSingle();
     }
 
