@@ -60,6 +60,58 @@ public sealed class DownloadBlockTests
         Directory.GetFiles(Path.GetDirectoryName(file.FullPath)!).Should().ContainSingle();
     }
 
+    [Fact]
+    public async Task A_server_that_ignores_the_range_restarts_the_file_from_zero()
+    {
+        await using var harness = new JamendoHarness();
+        harness.Api.Tracks.Add(new FakeTrack { Id = 610, Payload = JamendoHarness.Mp3, SupportsRange = false });
+        harness.Api.FailDownload(610, new FakeFault(FakeFaultKind.Truncate, Bytes: 70_000));
+        SourceItem<JamendoTrack> item = (await harness.ListAsync(harness.Options())).Single();
+
+        (SourceFile file, _) = await JamendoHarness.DownloadAsync(harness.Download(), harness.Run, item);
+
+        harness.Api.Downloads(610)[1].Headers["range"].Should().Be("bytes=70000-");
+        File.ReadAllBytes(file.FullPath).Should().Equal(JamendoHarness.Mp3);
+    }
+
+    [Fact]
+    public async Task A_download_that_keeps_timing_out_fails_with_one_line_not_a_cancellation()
+    {
+        await using var harness = new JamendoHarness();
+        harness.Api.Tracks.Add(JamendoHarness.Track(620, "Slow", "Snail"));
+        harness.Api.FailDownload(620, new FakeFault(FakeFaultKind.Stall), new FakeFault(FakeFaultKind.StallBody, Bytes: 10));
+        SourceItem<JamendoTrack> item = (await harness.ListAsync(harness.Options())).Single();
+
+        Func<Task> download = () => JamendoHarness.DownloadAsync(harness.Download(retries: 1), harness.Run, item);
+
+        (await download.Should().ThrowExactlyAsync<SpectroFlowException>()).Which.Message
+            .Should().Be("jamendo 620 'Slow' by Snail: download failed after 2 tries: no data for 1 s");
+        harness.Api.Downloads(620)[1].Headers.Should().NotContainKey("range", "the stalled first try wrote nothing");
+    }
+
+    [Fact]
+    public async Task The_run_cancelling_is_a_cancellation_not_a_failure()
+    {
+        await using var harness = new JamendoHarness();
+        harness.Api.Tracks.Add(JamendoHarness.Track(630));
+        harness.Api.FailDownload(630, new FakeFault(FakeFaultKind.StallBody, Bytes: 10));
+        SourceItem<JamendoTrack> item = (await harness.ListAsync(harness.Options())).Single();
+        DownloadBlock block = new(new DownloadOptions { TimeoutS = 60 }, JamendoHarness.Services, new BlockServices("download", harness.Run));
+        using var cancel = new CancellationTokenSource();
+        var context = new BlockContext(harness.Run, "download", WorkItem.Create("630", 0, item.Payload, 42));
+
+        ValueTask<SourceFile> running = block.ProcessAsync(item.Payload, context, cancel.Token);
+        while (harness.Api.Downloads(630).Count == 0)
+        {
+            await Task.Delay(10);
+        }
+
+        await cancel.CancelAsync();
+        Func<Task> wait = async () => await running;
+        await wait.Should().ThrowAsync<OperationCanceledException>();
+        Directory.GetFiles(Path.Combine(harness.OutputRoot, "downloads")).Should().BeEmpty();
+    }
+
     [Theory]
     [InlineData(FakeFaultKind.TooManyRequests)]
     [InlineData(FakeFaultKind.ServerError)]

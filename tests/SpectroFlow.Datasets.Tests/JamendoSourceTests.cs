@@ -62,6 +62,62 @@ public sealed class JamendoSourceTests
     }
 
     [Fact]
+    public async Task Reports_the_expected_count_when_the_api_gives_it()
+    {
+        await using var harness = new JamendoHarness();
+        harness.AddTracks(1, 30);
+
+        List<SourceItem<JamendoTrack>> items = await harness.ListAsync(harness.Options(query: "fullcount=true", pageSize: 10, maxTracks: 25));
+
+        harness.Expected.Should().Be(25);
+        items.Should().HaveCount(25);
+    }
+
+    [Fact]
+    public void Retry_after_is_read_as_seconds_or_a_date_and_capped()
+    {
+        var retry = new JamendoRetry(3, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(1));
+        using var seconds = new HttpResponseMessage(System.Net.HttpStatusCode.TooManyRequests);
+        seconds.Headers.TryAddWithoutValidation("Retry-After", "17");
+        using var date = new HttpResponseMessage(System.Net.HttpStatusCode.TooManyRequests);
+        date.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(DateTimeOffset.UtcNow.AddHours(1));
+        using var past = new HttpResponseMessage(System.Net.HttpStatusCode.TooManyRequests);
+        past.Headers.TryAddWithoutValidation("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT");
+        using var none = new HttpResponseMessage(System.Net.HttpStatusCode.TooManyRequests);
+
+        retry.RetryAfter(seconds).Should().Be(TimeSpan.FromSeconds(17));
+        retry.RetryAfter(date).Should().Be(TimeSpan.FromSeconds(120));
+        retry.RetryAfter(past).Should().Be(TimeSpan.Zero);
+        retry.RetryAfter(none).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task The_run_cancelling_stops_the_listing_with_a_cancellation()
+    {
+        await using var harness = new JamendoHarness();
+        harness.AddTracks(1, 5);
+        harness.Api.FailListing(1, new FakeFault(FakeFaultKind.Stall));
+        var source = new JamendoSource(harness.Options() is var o ? new JamendoSourceOptions { Url = o.Url, ClientIdFile = o.ClientIdFile, TimeoutS = 60 } : null!);
+        using var cancel = new CancellationTokenSource();
+
+        Func<Task> read = async () =>
+        {
+            await foreach (SourceItem<JamendoTrack> item in source.ReadAsync(harness.Run.ForSource(_ => { }, "tracks"), cancel.Token))
+            {
+                _ = item;
+            }
+        };
+        Task reading = read();
+        while (harness.Api.Listings.Count == 0)
+        {
+            await Task.Delay(10);
+        }
+
+        await cancel.CancelAsync();
+        await reading.Awaiting(t => t).Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
     public async Task Passes_the_query_filters_through()
     {
         await using var harness = new JamendoHarness();

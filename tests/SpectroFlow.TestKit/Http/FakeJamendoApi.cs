@@ -86,6 +86,9 @@ public sealed class FakeTrack
     public string Speed { get; init; } = "high";
 
     public string ReleaseDate { get; init; } = "2021-04-11";
+
+    /// <summary>When false, Range headers are ignored (200 with the whole file), like a server without range support.</summary>
+    public bool SupportsRange { get; init; } = true;
 }
 
 /// <summary>One request the server received.</summary>
@@ -333,8 +336,10 @@ public sealed class FakeJamendoApi : IAsyncDisposable
         }
 
         string format = request.Param("audiodlformat") ?? "mp32";
-        List<FakeTrack> page = [.. tracks.Skip(offset).Take(Math.Min(limit, 200))];
-        await WriteJsonAsync(stream, Page(page, string.Empty, page, format, request.Param("client_id") ?? string.Empty)).ConfigureAwait(false);
+        List<FakeTrack> all = [.. tracks];
+        List<FakeTrack> page = [.. all.Skip(offset).Take(Math.Min(limit, 200))];
+        long? fullCount = request.Param("fullcount") == "true" ? all.Count : null;
+        await WriteJsonAsync(stream, Page(page, string.Empty, page, format, request.Param("client_id") ?? string.Empty, fullCount)).ConfigureAwait(false);
     }
 
     private async Task ServeDownloadAsync(NetworkStream stream, FakeRequest request)
@@ -367,7 +372,7 @@ public sealed class FakeJamendoApi : IAsyncDisposable
         int start = 0;
         int status = 200;
         string extra = "Accept-Ranges: bytes\r\n";
-        if (request.Headers.TryGetValue("range", out string? range) && range.StartsWith("bytes=", StringComparison.Ordinal) && range.EndsWith('-')
+        if (track.SupportsRange && request.Headers.TryGetValue("range", out string? range) && range.StartsWith("bytes=", StringComparison.Ordinal) && range.EndsWith('-')
             && int.TryParse(range["bytes=".Length..^1], CultureInfo.InvariantCulture, out int from))
         {
             if (from >= payload.Length)
@@ -404,7 +409,7 @@ public sealed class FakeJamendoApi : IAsyncDisposable
         results = Array.Empty<object>(),
     });
 
-    private string Page(List<FakeTrack> tracks, string warnings, List<FakeTrack> results, string format = "mp32", string clientId = "")
+    private string Page(List<FakeTrack> tracks, string warnings, List<FakeTrack> results, string format = "mp32", string clientId = "", long? fullCount = null)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -416,6 +421,11 @@ public sealed class FakeJamendoApi : IAsyncDisposable
             json.WriteString("error_message", string.Empty);
             json.WriteString("warnings", warnings);
             json.WriteNumber("results_count", tracks.Count);
+            if (fullCount is { } full)
+            {
+                json.WriteString("results_fullcount", full.ToString(CultureInfo.InvariantCulture));
+            }
+
             json.WriteEndObject();
             json.WriteStartArray("results");
             foreach (FakeTrack track in results)
