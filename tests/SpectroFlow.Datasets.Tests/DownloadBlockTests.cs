@@ -48,7 +48,7 @@ public sealed class DownloadBlockTests
         harness.Api.FailDownload(601, new FakeFault(kind, Bytes: 50_000));
         SourceItem<JamendoTrack> item = (await harness.ListAsync(harness.Options())).Single();
 
-        (SourceFile file, BlockContext context) = await JamendoHarness.DownloadAsync(harness.Download(), harness.Run, item);
+        (SourceFile file, BlockContext context) = await JamendoHarness.DownloadAsync(harness.Download(timeout: 2), harness.Run, item);
 
         IReadOnlyList<FakeRequest> downloads = harness.Api.Downloads(601);
         downloads.Should().HaveCount(2);
@@ -82,10 +82,10 @@ public sealed class DownloadBlockTests
         harness.Api.FailDownload(620, new FakeFault(FakeFaultKind.Stall), new FakeFault(FakeFaultKind.StallBody, Bytes: 10));
         SourceItem<JamendoTrack> item = (await harness.ListAsync(harness.Options())).Single();
 
-        Func<Task> download = () => JamendoHarness.DownloadAsync(harness.Download(retries: 1), harness.Run, item);
+        Func<Task> download = () => JamendoHarness.DownloadAsync(harness.Download(retries: 1, timeout: 2), harness.Run, item);
 
         (await download.Should().ThrowExactlyAsync<SpectroFlowException>()).Which.Message
-            .Should().Be("jamendo 620 'Slow' by Snail: download failed after 2 tries: no data for 1 s");
+            .Should().Be("jamendo 620 'Slow' by Snail: download failed after 2 tries: no data for 2 s");
         harness.Api.Downloads(620)[1].Headers.Should().NotContainKey("range", "the stalled first try wrote nothing");
     }
 
@@ -123,7 +123,7 @@ public sealed class DownloadBlockTests
         harness.Api.FailDownload(602, new FakeFault(kind, RetryAfter: "0"));
         SourceItem<JamendoTrack> item = (await harness.ListAsync(harness.Options())).Single();
 
-        (SourceFile file, _) = await JamendoHarness.DownloadAsync(harness.Download(), harness.Run, item);
+        (SourceFile file, _) = await JamendoHarness.DownloadAsync(harness.Download(timeout: 2), harness.Run, item);
 
         File.ReadAllBytes(file.FullPath).Should().Equal(JamendoHarness.Mp3);
         harness.Api.Downloads(602).Should().HaveCount(2);

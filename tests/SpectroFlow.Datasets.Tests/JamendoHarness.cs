@@ -56,7 +56,7 @@ internal sealed class JamendoHarness : IAsyncDisposable
         return Run;
     }
 
-    public JamendoSourceOptions Options(string query = "", int pageSize = 200, int retries = 3, int maxTracks = 0, JamendoAudioFormat format = JamendoAudioFormat.Mp32) => new()
+    public JamendoSourceOptions Options(string query = "", int pageSize = 200, int retries = 3, int maxTracks = 0, JamendoAudioFormat format = JamendoAudioFormat.Mp32, int timeout = 10) => new()
     {
         Url = Api.BaseUrl,
         ClientIdFile = new InputPath("client_id.txt"),
@@ -65,7 +65,7 @@ internal sealed class JamendoHarness : IAsyncDisposable
         Retries = retries,
         RetryDelayMs = 1,
         QuotaBackoffS = 0.01,
-        TimeoutS = 1,
+        TimeoutS = timeout,
         MaxTracks = maxTracks,
         AudioFormat = format,
     };
@@ -94,8 +94,9 @@ internal sealed class JamendoHarness : IAsyncDisposable
         return items;
     }
 
-    public DownloadBlock Download(int retries = 3) =>
-        new(new DownloadOptions { TimeoutS = 1, Retries = retries, RetryDelayMs = 1 }, Services, new BlockServices("download", Run));
+    /// <summary>The step; <paramref name="timeout"/> is short only where a test makes the server stall (it costs that long).</summary>
+    public DownloadBlock Download(int retries = 3, int timeout = 10) =>
+        new(new DownloadOptions { TimeoutS = timeout, Retries = retries, RetryDelayMs = 1 }, Services, new BlockServices("download", Run));
 
     public static async Task<(SourceFile File, BlockContext Context)> DownloadAsync(DownloadBlock block, RunContext run, SourceItem<JamendoTrack> item)
     {

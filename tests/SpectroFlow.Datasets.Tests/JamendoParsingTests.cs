@@ -96,4 +96,19 @@ public sealed class JamendoParsingTests
         redaction.Redact($"GET /tracks?client_id={Secret}&x=1 failed (app-{Secret})").Should().Be("GET /tracks?client_id=***&x=1 failed (app-***)");
         redaction.StripUrl($"https://h/download/?trackid=1&client_id={Secret}&from=app-{Secret}&format=mp32").Should().Be("https://h/download/?trackid=1&format=mp32");
     }
+
+    [Theory]
+    [InlineData("1", true, "https://prod-1.storage.jamendo.com/download/track/1/mp32/", "http://creativecommons.org/licenses/by/3.0/", null)]
+    [InlineData("1", false, "https://prod-1.storage.jamendo.com/download/track/1/mp32/", "http://creativecommons.org/licenses/by/3.0/", "audio download not allowed")]
+    [InlineData("1", true, "", "http://creativecommons.org/licenses/by/3.0/", "audio download not allowed")]
+    [InlineData("1", true, "file:///etc/passwd", "http://creativecommons.org/licenses/by/3.0/", "invalid download url")]
+    [InlineData("1", true, "/download/track/1/", "http://creativecommons.org/licenses/by/3.0/", "invalid download url")]
+    [InlineData("1", true, "https://prod-1.storage.jamendo.com/download/track/1/mp32/", "http://artlibre.org/licence/lal/en/", "licence not Creative Commons")]
+    [InlineData("-1", true, "https://prod-1.storage.jamendo.com/download/track/1/mp32/", "http://creativecommons.org/licenses/by/3.0/", "invalid id")]
+    [InlineData("", true, "https://prod-1.storage.jamendo.com/download/track/1/mp32/", "http://creativecommons.org/licenses/by/3.0/", "invalid id")]
+    public void Decides_which_tracks_are_yielded(string id, bool allowed, string download, string license, string? reason)
+    {
+        var track = new JamendoTrack { Id = id, AudioDownloadAllowed = allowed, AudioDownload = download, LicenseUrl = license, License = JamendoLicense.Parse(license) };
+        Blocks.JamendoSource.Check(track).Should().Be(reason);
+    }
 }

@@ -39,7 +39,7 @@ public sealed class JamendoRecipeTests
                 retries: 1
                 retry_delay_ms: 1
                 quota_backoff_s: 0.01
-                timeout_s: 2
+                timeout_s: 10
             steps:
               - id: download
                 use: download

@@ -206,7 +206,7 @@ public sealed class JamendoSourceTests
         { new FakeFault(FakeFaultKind.TooManyRequests, RetryAfter: "2"), "rate limited (HTTP 429)" },
         { new FakeFault(FakeFaultKind.RateLimitCode), "rate limited (code 6: Rate limit exceeded)" },
         { new FakeFault(FakeFaultKind.ServerError), "HTTP 500 Internal Server Error" },
-        { new FakeFault(FakeFaultKind.Stall), "no response within 1 s" },
+        { new FakeFault(FakeFaultKind.Stall), "no response within 2 s" },
         { new FakeFault(FakeFaultKind.OverQuota), "over quota (an empty page with warnings: Quota exceeded for this month)" },
     };
 
@@ -218,7 +218,7 @@ public sealed class JamendoSourceTests
         harness.AddTracks(1, 25);
         harness.Api.FailListing(2, fault);
 
-        List<SourceItem<JamendoTrack>> items = await harness.ListAsync(harness.Options(pageSize: 10));
+        List<SourceItem<JamendoTrack>> items = await harness.ListAsync(harness.Options(pageSize: 10, timeout: 2));
 
         items.Select(i => i.Key).Should().Equal(Enumerable.Range(1, 25).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         harness.Api.Listings.Select(r => r.Param("offset")).Should().Equal("0", "10", "10", "20");

@@ -167,6 +167,9 @@ public sealed class JamendoSource(JamendoSourceOptions options) : IItemSource<Ja
     /// <summary>Reason: the id is not a number.</summary>
     public const string InvalidId = "invalid id";
 
+    /// <summary>Reason: the download URL is not an http(s) URL.</summary>
+    public const string InvalidDownloadUrl = "invalid download url";
+
     /// <summary>The environment variable read when no client id file is given.</summary>
     public const string ClientIdVariable = "JAMENDO_CLIENT_ID";
 
@@ -259,6 +262,11 @@ public sealed class JamendoSource(JamendoSourceOptions options) : IItemSource<Ja
         if (!track.AudioDownloadAllowed || string.IsNullOrWhiteSpace(track.AudioDownload))
         {
             return NotAllowed;
+        }
+
+        if (!Uri.TryCreate(track.AudioDownload, UriKind.Absolute, out Uri? url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            return InvalidDownloadUrl;
         }
 
         return track.License is null ? NotCreativeCommons : null;
