@@ -34,7 +34,7 @@ public static class DatasetKeys
     public const string Bpm = "bpm";
 
     /// <summary>The whole track's duration in seconds (number); without it, the end of its last slice (<c>end_ms</c>).</summary>
-    public const string TrackDurationSeconds = "track_duration_seconds";
+    public const string TrackDurationSeconds = "api_duration_seconds";
 
     /// <summary>Where a slice ends in its track, in milliseconds (set by <c>slice</c> and <c>decode-slices</c>).</summary>
     public const string EndMs = "end_ms";

@@ -109,6 +109,6 @@ public sealed class JamendoParsingTests
     public void Decides_which_tracks_are_yielded(string id, bool allowed, string download, string license, string? reason)
     {
         var track = new JamendoTrack { Id = id, AudioDownloadAllowed = allowed, AudioDownload = download, LicenseUrl = license, License = JamendoLicense.Parse(license) };
-        Blocks.JamendoSource.Check(track).Should().Be(reason);
+        SpectroFlow.Datasets.Blocks.JamendoSource.Check(track).Should().Be(reason);
     }
 }

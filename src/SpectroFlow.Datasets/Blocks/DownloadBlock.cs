@@ -100,7 +100,7 @@ public sealed class DownloadBlock : IBlock<JamendoTrack, SourceFile>
             return false;
         }
 
-        string? problem = CheckDuration(target, track, cancellationToken);
+        string? problem = CheckDuration(target, Path.GetFileName(target), track, cancellationToken);
         if (problem is null)
         {
             return true;
@@ -127,7 +127,7 @@ public sealed class DownloadBlock : IBlock<JamendoTrack, SourceFile>
                 throw new SpectroFlowException(_redaction.Redact($"{track.Describe()}: download failed after {_retry.TriesText}: {JamendoRetry.Describe(ex)}"));
             }
 
-            if (CheckDuration(temporary, track, cancellationToken) is { } problem)
+            if (CheckDuration(temporary, Path.GetFileName(target), track, cancellationToken) is { } problem)
             {
                 throw new InvalidAudioException(_redaction.Redact($"{track.Describe()}: payload does not decode: {problem}"));
             }
@@ -222,7 +222,8 @@ public sealed class DownloadBlock : IBlock<JamendoTrack, SourceFile>
     }
 
     /// <summary>Null when <paramref name="path"/> decodes to the API's duration (max(2 s, 3 %)), else the problem.</summary>
-    private string? CheckDuration(string path, JamendoTrack track, CancellationToken cancellationToken)
+    /// <summary>Why the file at <paramref name="path"/> is not the track, or null; messages name it <paramref name="name"/> (never a temporary name).</summary>
+    private string? CheckDuration(string path, string name, JamendoTrack track, CancellationToken cancellationToken)
     {
         double seconds;
         try
@@ -235,7 +236,7 @@ public sealed class DownloadBlock : IBlock<JamendoTrack, SourceFile>
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            return ex.Message.ReplaceLineEndings(" ").Replace(path, Path.GetFileName(path), StringComparison.Ordinal);
+            return ex.Message.ReplaceLineEndings(" ").Replace(path, name, StringComparison.Ordinal).Replace(Path.GetFileName(path), name, StringComparison.Ordinal);
         }
 
         if (track.DurationSeconds <= 0)

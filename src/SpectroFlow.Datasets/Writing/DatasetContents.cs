@@ -136,6 +136,9 @@ internal sealed class DatasetContents
     /// <summary>Error lines counted by step, by step.</summary>
     public IReadOnlyList<(string Step, int Count)> Errors { get; }
 
+    /// <summary>Every error line (<c>step: item: reason</c>), sorted.</summary>
+    public IReadOnlyList<string> ErrorLines { get; private init; } = [];
+
     /// <summary>Left-out records counted by step and reason.</summary>
     public IReadOnlyList<(string Step, string Reason, int Count)> LeftOut { get; }
 
@@ -177,6 +180,7 @@ internal sealed class DatasetContents
 
         // A file made from several source items is recorded under each of them: it is one image of the first.
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var errorLines = new List<string>();
         int failed = 0;
         var items = new List<FinishedItem>(outcome.Items);
         items.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
@@ -185,6 +189,7 @@ internal sealed class DatasetContents
             failed += item.Ok ? 0 : 1;
             foreach (string error in item.Errors)
             {
+                errorLines.Add(error);
                 int colon = error.IndexOf(": ", StringComparison.Ordinal);
                 Increment(errors, colon > 0 ? error[..colon] : "?");
             }
@@ -229,7 +234,8 @@ internal sealed class DatasetContents
             leftOutList.Add((step, reason, count));
         }
 
-        return new DatasetContents(tracks, images, errorList, leftOutList, failed, items.Count, outcome.Complete);
+        errorLines.Sort(StringComparer.Ordinal);
+        return new DatasetContents(tracks, images, errorList, leftOutList, failed, items.Count, outcome.Complete) { ErrorLines = errorLines };
     }
 
     private static void Increment<TKey>(SortedDictionary<TKey, int> counts, TKey key)

@@ -17,6 +17,9 @@ namespace SpectroFlow.Datasets.Writing;
 /// </summary>
 internal sealed class DatasetIndexWriter(WriteDatasetOptions options, DatasetLayoutPaths layout, CaptionTemplate caption, DatasetServices services, string stepId, string outputRoot, Action<string> log)
 {
+    /// <summary>At most this many error lines are listed in the card.</summary>
+    private const int MaxErrorLines = 100;
+
     public const string CreditsCsv = "credits.csv";
     public const string CreditsMarkdown = "CREDITS.md";
     public const string Readme = "README.md";
@@ -354,6 +357,19 @@ internal sealed class DatasetIndexWriter(WriteDatasetOptions options, DatasetLay
             foreach ((string step, int count) in contents.Errors)
             {
                 md.Append("| ").Append(TextFormats.Markdown(step)).Append(" | ").Append(Invariant(count)).Append(" |\n");
+            }
+
+            // The reasons, so the card says why a track is missing (a bounded list: a nightly run may fail many).
+            md.Append('\n');
+            int shown = Math.Min(contents.ErrorLines.Count, MaxErrorLines);
+            for (int i = 0; i < shown; i++)
+            {
+                md.Append("- ").Append(TextFormats.Markdown(contents.ErrorLines[i])).Append('\n');
+            }
+
+            if (contents.ErrorLines.Count > shown)
+            {
+                md.Append("- … and ").Append(Invariant(contents.ErrorLines.Count - shown)).Append(" more (see manifest.jsonl)\n");
             }
         }
 

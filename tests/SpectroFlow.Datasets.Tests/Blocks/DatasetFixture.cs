@@ -37,7 +37,7 @@ internal sealed class DatasetFixture : IDisposable
             ["genres"] = "rock, pop",
             ["instruments"] = "guitar",
             ["bpm"] = 119.6,
-            ["track_duration_seconds"] = 200.0,
+            ["api_duration_seconds"] = 200.0,
         }, [], [new LeftOutRecord("select", "1001-night-drive.mp3#2", "near-silent")]),
         new("1002-ete.mp3", new(StringComparer.Ordinal)
         {
@@ -50,7 +50,7 @@ internal sealed class DatasetFixture : IDisposable
             ["genres"] = "electronic",
             ["vartags"] = "happy",
             ["vocalinstrumental"] = "vocal",
-            ["track_duration_seconds"] = 61.0,
+            ["api_duration_seconds"] = 61.0,
         }, ["mel: 1002-ete.mp3#2: cannot read the last slice"], []),
         new("local/song.wav", new(StringComparer.Ordinal)
         {

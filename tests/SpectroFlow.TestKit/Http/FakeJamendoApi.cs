@@ -133,6 +133,8 @@ public sealed class FakeJamendoApi : IAsyncDisposable
     private int _requestCount;
     private int _listingCount;
 
+    private readonly SemaphoreSlim _slowDownloads = new(1, 1);
+
     /// <summary>Starts the server with <paramref name="clientId"/> as the only valid client id.</summary>
     public FakeJamendoApi(string clientId)
     {
@@ -149,6 +151,12 @@ public sealed class FakeJamendoApi : IAsyncDisposable
 
     /// <summary>The API base (<c>http://127.0.0.1:port/v3.0</c>).</summary>
     public string BaseUrl => $"http://127.0.0.1:{Port}/v3.0";
+
+    /// <summary>
+    /// How long each download waits before its response; slow downloads are served one at a time (a slow storage server,
+    /// so a kill test finds a run part-way).
+    /// </summary>
+    public TimeSpan DownloadDelay { get; set; }
 
     /// <summary>The catalogue (add before listing).</summary>
     public List<FakeTrack> Tracks { get; } = [];
@@ -189,6 +197,7 @@ public sealed class FakeJamendoApi : IAsyncDisposable
         }
 
         _stop.Dispose();
+        _slowDownloads.Dispose();
     }
 
     private async Task AcceptAsync()
@@ -343,6 +352,26 @@ public sealed class FakeJamendoApi : IAsyncDisposable
     }
 
     private async Task ServeDownloadAsync(NetworkStream stream, FakeRequest request)
+    {
+        if (DownloadDelay <= TimeSpan.Zero)
+        {
+            await ServeDownloadNowAsync(stream, request).ConfigureAwait(false);
+            return;
+        }
+
+        await _slowDownloads.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(DownloadDelay).ConfigureAwait(false);
+            await ServeDownloadNowAsync(stream, request).ConfigureAwait(false);
+        }
+        finally
+        {
+            _slowDownloads.Release();
+        }
+    }
+
+    private async Task ServeDownloadNowAsync(NetworkStream stream, FakeRequest request)
     {
         string[] parts = request.Path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         FakeTrack? track = parts.Length >= 3 && int.TryParse(parts[2], CultureInfo.InvariantCulture, out int id) ? Tracks.Find(t => t.Id == id) : null;
