@@ -10,6 +10,41 @@ public sealed class WriteDatasetRecipeTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
+    public async Task FolderToLora_TwoShardsThenMergeThenOnePlainRun_WriteTheWholeSetOnce_WithoutRedoingAnything()
+    {
+        string music = Path.Combine(_directory, "music");
+        Directory.CreateDirectory(music);
+        foreach (string sample in Directory.GetFiles(Path.Combine(TestFiles.RepositoryRoot, "datasets", "samples")))
+        {
+            for (int copy = 0; copy < 2; copy++)
+            {
+                File.Copy(sample, Path.Combine(music, $"{copy}_{Path.GetFileName(sample)}"));
+            }
+        }
+
+        // The bundled recipe pointed at the music folder (not through MUSIC_DIR: the environment is shared by parallel tests).
+        string recipe = Path.Combine(_directory, "folder-to-lora.yaml");
+        string bundled = File.ReadAllText(Path.Combine(TestFiles.RepositoryRoot, "recipes", "folder-to-lora.yaml"));
+        File.WriteAllText(recipe, bundled.Replace("${MUSIC_DIR:-../datasets/samples}", music, StringComparison.Ordinal));
+        string output = Path.Combine(_directory, "set");
+        string[] run = ["run", recipe, "--output", output];
+        (await CliRunner.RunAsync([.. run, "--shard", "0/2"])).ExitCode.Should().Be(0);
+        (await CliRunner.RunAsync([.. run, "--shard", "1/2"])).ExitCode.Should().Be(0);
+        File.Exists(Path.Combine(output, "train", "metadata.jsonl")).Should().BeFalse("shards leave the index files to the merged run");
+
+        CliResult merge = await CliRunner.RunAsync("merge-manifests", Path.Combine(output, "manifest.jsonl"), Path.Combine(output, "manifest.shard-0-of-2.jsonl"), Path.Combine(output, "manifest.shard-1-of-2.jsonl"));
+        merge.ExitCode.Should().Be(0, merge.Output + merge.Error);
+        CliResult plain = await CliRunner.RunAsync(run);
+
+        plain.ExitCode.Should().Be(0, plain.Output + plain.Error);
+        plain.Output.Should().Contain("0 files written, 6 items skipped (already done)");
+        string[] rows = File.ReadAllLines(Path.Combine(output, "train", "metadata.jsonl"));
+        rows.Should().HaveCount(8, "two copies of 1 + 2 + 1 slices").And.OnlyHaveUniqueItems();
+        rows[0].Should().StartWith("{\"file_name\":\"0_groove_a_minor_96bpm_00000.png\",\"text\":\"demo, 96 bpm\"");
+        File.ReadAllLines(Path.Combine(output, "credits.csv")).Should().HaveCount(7);
+    }
+
+    [Fact]
     public async Task Run_Kohya_WritesImagesCaptionsAndIndexFiles_AndAResumedRunRewritesThemFromTheManifest()
     {
         string input = Path.Combine(_directory, "in", "set");
