@@ -106,6 +106,34 @@ public sealed class JamendoLoraRecipeTests : IDisposable
         Directory.GetFiles(Path.Combine(output, "downloads")).Should().HaveCount(tracks);
     }
 
+    [Fact]
+    public async Task Recipe_Rerun_FetchesOnlyNewTracks_AndPruneRemovesTheSlicesOfATrackGoneFromTheQuery()
+    {
+        await using var api = new FakeJamendoApi(ClientId);
+        for (int id = 301; id <= 303; id++)
+        {
+            api.Tracks.Add(new FakeTrack { Id = id, Name = $"Track {id}", Artist = "Prune", Payload = s_mp3 });
+        }
+
+        string output = Path.Combine(_directory, "nightly");
+        string[] args = ["run", s_recipe, "--set", $"jamendo_url={api.BaseUrl}", "--output", output];
+        (await CliRunner.RunAsync(args)).ExitCode.Should().Be(0);
+        string[] slicesOf302 = [.. Directory.GetFiles(Path.Combine(output, "train"), "302_*.png").Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+        slicesOf302.Should().HaveCount(2);
+
+        api.Tracks.RemoveAll(t => t.Id == 302);
+        api.Tracks.Add(new FakeTrack { Id = 304, Name = "New tonight", Artist = "Prune", Payload = s_mp3 });
+        CliResult nightly = await CliRunner.RunAsync([.. args, "--prune"]);
+
+        nightly.ExitCode.Should().Be(0, nightly.Output + nightly.Error);
+        nightly.Output.Should().Contain("2 items skipped (already done)").And.Contain("2 files pruned");
+        new[] { 301, 302, 303, 304 }.Select(id => api.Downloads(id).Count).Should().Equal(1, 1, 1, 1);
+        string[] rows = File.ReadAllLines(Path.Combine(output, "train", "metadata.jsonl"));
+        rows.Select(r => JsonDocument.Parse(r).RootElement.GetProperty("jamendo_id").GetString()).Should().Equal("301", "301", "303", "303", "304", "304");
+        slicesOf302.Should().OnlyContain(name => !File.Exists(Path.Combine(output, "train", name)));
+        File.ReadAllText(Path.Combine(output, "credits.csv")).Should().NotContain("302,").And.Contain("304,New tonight");
+    }
+
     private static async Task<HashSet<string>> RunAndKillAfterFirstItemAsync(string[] args, string manifest)
     {
         using Process process = ChildCli.Start(args);
