@@ -42,7 +42,7 @@ internal sealed class JamendoHarness : IAsyncDisposable
     public long? Expected { get; private set; }
 
     public static DatasetServices Services { get; } = new(
-        ProbeDurationSeconds,
+        AudioDecoder.DecodedSeconds,
         _ => throw new NotSupportedException(),
         (_, _, _) => throw new NotSupportedException());
 
@@ -117,23 +117,5 @@ internal sealed class JamendoHarness : IAsyncDisposable
         {
             // Best effort.
         }
-    }
-
-    /// <summary>The CLI's probe (DatasetServicesFactory): decodes the whole file with the real decoder.</summary>
-    private static double ProbeDurationSeconds(string path, CancellationToken cancellationToken)
-    {
-        using AudioStreamReader reader = AudioDecoder.Open(path);
-        float[][] buffer = new float[reader.ChannelCount][];
-        for (int c = 0; c < buffer.Length; c++)
-        {
-            buffer[c] = new float[65536];
-        }
-
-        while (reader.Read(buffer, 0, 65536) > 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-
-        return (double)reader.FramesRead / reader.SampleRate;
     }
 }

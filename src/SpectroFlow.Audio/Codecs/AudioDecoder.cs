@@ -38,6 +38,29 @@ public static class AudioDecoder
     }
 
     /// <summary>
+    /// Decodes the audio file at <paramref name="path"/> to its end, a block at a time (bounded memory), and returns its
+    /// duration in seconds: a check that a downloaded file is whole audio, not only a valid header.
+    /// </summary>
+    /// <exception cref="InvalidAudioException">The file is missing, unreadable, not audio or corrupt.</exception>
+    public static double DecodedSeconds(string path, CancellationToken cancellationToken = default)
+    {
+        using AudioStreamReader reader = Open(path);
+        const int blockFrames = 65536;
+        float[][] buffer = new float[reader.ChannelCount][];
+        for (int c = 0; c < buffer.Length; c++)
+        {
+            buffer[c] = new float[blockFrames];
+        }
+
+        while (reader.Read(buffer, 0, blockFrames) > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return (double)reader.FramesRead / reader.SampleRate;
+    }
+
+    /// <summary>
     /// Opens the audio file at <paramref name="path"/> for reading piece by piece (bounded memory whatever its length).
     /// The format is recognised by content exactly as <see cref="Decode(string, AudioDecodeOptions?)"/> does, and the
     /// same problems are reported at the same point or, for problems in the audio data, while reading.

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using SpectroFlow.Core.Errors;
 
+using SpectroFlow.Datasets.Writing;
+
 namespace SpectroFlow.Datasets.Captions;
 
 /// <summary>
@@ -180,7 +182,7 @@ public sealed class CaptionTemplate
 
     private static void AddTag(List<string> tags, string tag)
     {
-        string collapsed = Collapse(tag);
+        string collapsed = TextFormats.Collapse(tag);
         if (collapsed.Length == 0)
         {
             return;
@@ -211,7 +213,7 @@ public sealed class CaptionTemplate
             case string text:
                 foreach (string entry in text.Split(','))
                 {
-                    string collapsed = Collapse(entry);
+                    string collapsed = TextFormats.Collapse(entry);
                     if (collapsed.Length > 0 && !values.Contains(collapsed, StringComparer.OrdinalIgnoreCase))
                     {
                         values.Add(collapsed);
@@ -233,7 +235,7 @@ public sealed class CaptionTemplate
             case IFormattable formattable:
                 try
                 {
-                    values.Add(Collapse(formattable.ToString(part.Format, CultureInfo.InvariantCulture)));
+                    values.Add(TextFormats.Collapse(formattable.ToString(part.Format, CultureInfo.InvariantCulture)));
                 }
                 catch (FormatException)
                 {
@@ -242,36 +244,12 @@ public sealed class CaptionTemplate
 
                 break;
             default:
-                values.Add(Collapse(Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty));
+                values.Add(TextFormats.Collapse(Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty));
                 break;
         }
 
         values.RemoveAll(v => v.Length == 0);
         return values;
-    }
-
-    private static string Collapse(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        bool space = false;
-        foreach (char c in text)
-        {
-            if (char.IsWhiteSpace(c) || char.IsControl(c))
-            {
-                space = builder.Length > 0;
-                continue;
-            }
-
-            if (space)
-            {
-                builder.Append(' ');
-                space = false;
-            }
-
-            builder.Append(c);
-        }
-
-        return builder.ToString();
     }
 
     private sealed record Fragment(IReadOnlyList<Part> Parts)

@@ -10,7 +10,10 @@ internal static class TextFormats
         value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 
     /// <summary>Text for a markdown line: whitespace collapsed to single spaces, markup characters escaped.</summary>
-    public static string Markdown(string value)
+    public static string Markdown(string value) => Collapse(value, escapeMarkdown: true);
+
+    /// <summary>Whitespace and control characters collapsed to single spaces, trimmed; optionally markdown markup escaped.</summary>
+    public static string Collapse(string value, bool escapeMarkdown = false)
     {
         var builder = new StringBuilder(value.Length);
         bool space = false;
@@ -28,7 +31,7 @@ internal static class TextFormats
                 space = false;
             }
 
-            if (c is '\\' or '`' or '*' or '_' or '[' or ']' or '<' or '>' or '|' or '#' or '!' or '(' or ')' or '~')
+            if (escapeMarkdown && c is '\\' or '`' or '*' or '_' or '[' or ']' or '<' or '>' or '|' or '#' or '!' or '(' or ')' or '~')
             {
                 builder.Append('\\');
             }
