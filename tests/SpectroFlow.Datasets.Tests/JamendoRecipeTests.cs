@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text;
 using SpectroFlow.Core.Blocks;
 using SpectroFlow.Core.Errors;
@@ -72,6 +74,89 @@ public sealed class JamendoRecipeTests
         errors[1].Should().Be("tracks: jamendo: rate limited (code 6: Rate limit exceeded) at offset 6 after 2 tries; rerun later to continue");
         Directory.GetFiles(Path.Combine(harness.Root, "out"), "*", SearchOption.AllDirectories)
             .Should().AllSatisfy(file => File.ReadAllText(file, Encoding.Latin1).Should().NotContain(JamendoHarness.ClientId));
+        string.Join("\n", log).Should().NotContain(JamendoHarness.ClientId);
+    }
+
+    [Fact]
+    public async Task All_faults_at_once_cost_only_the_bad_tracks_and_a_rerun_repeats_no_finished_download()
+    {
+        await using var harness = new JamendoHarness();
+        const int count = 45;
+        for (int id = 1001; id < 1001 + count; id++)
+        {
+            harness.Api.Tracks.Add(id switch
+            {
+                1003 => new FakeTrack { Id = id, DownloadAllowed = false, Payload = JamendoHarness.Mp3 },
+                1007 => new FakeTrack { Id = id, LicenseUrl = "http://artlibre.org/licence/lal/en/", Payload = JamendoHarness.Mp3 },
+                1011 => JamendoHarness.Track(id, "Corrupt", "X", Encoding.ASCII.GetBytes(new string('#', 20000))),
+                1013 => JamendoHarness.Track(id, "a/../../b\tCON\u00e9\U0001F3B5", "NUL"),
+                _ when id % 4 == 0 => JamendoHarness.Track(id, "Vorbis", "O", JamendoHarness.Ogg, 9),
+                _ => JamendoHarness.Track(id),
+            });
+        }
+
+        // Every listing fault, one after another on the first pages (page size 10: 5 pages).
+        harness.Api.FailListing(1, new FakeFault(FakeFaultKind.TooManyRequests, RetryAfter: "0"));
+        harness.Api.FailListing(2, new FakeFault(FakeFaultKind.ServerError));
+        harness.Api.FailListing(4, new FakeFault(FakeFaultKind.RateLimitCode));
+        harness.Api.FailListing(5, new FakeFault(FakeFaultKind.OverQuota));
+        harness.Api.FailListing(7, new FakeFault(FakeFaultKind.Truncate, Bytes: 40));
+        harness.Api.FailListing(9, new FakeFault(FakeFaultKind.ServerError));
+
+        // Every download fault on some tracks: cut short, 500, 429, a stalled body.
+        harness.Api.FailDownload(1002, new FakeFault(FakeFaultKind.Truncate, Bytes: 3000));
+        harness.Api.FailDownload(1005, new FakeFault(FakeFaultKind.ServerError), new FakeFault(FakeFaultKind.Truncate, Bytes: 100));
+        harness.Api.FailDownload(1006, new FakeFault(FakeFaultKind.TooManyRequests, RetryAfter: "0"));
+        harness.Api.FailDownload(1009, new FakeFault(FakeFaultKind.StallBody, Bytes: 5000));
+        string recipe = $"""
+            inputs:
+              - id: tracks
+                use: jamendo
+                url: {harness.Api.BaseUrl}
+                client_id_file: client_id.txt
+                page_size: 10
+                retries: 4
+                retry_delay_ms: 1
+                quota_backoff_s: 0.01
+                timeout_s: 2
+            steps:
+              - id: download
+                use: download
+                retries: 4
+                retry_delay_ms: 1
+                timeout_s: 2
+            outputs:
+              root: out
+              keep: [download]
+            """;
+        string path = Path.Combine(harness.Root, "jamendo.yaml");
+        File.WriteAllText(path, recipe);
+        var registry = new BlockRegistry().AddEngineBlocks();
+        DatasetsModule.Register(registry, JamendoHarness.Services);
+        RunPlan plan = new RecipeLoader(registry, new RecipeLoadSettings()).LoadFile(path);
+        var log = new ConcurrentQueue<string>();
+        var options = new RunOptions { Manifest = true, ToolVersion = "test" };
+
+        RunReport first = await new RecipeRunner(log.Enqueue).RunAsync(plan, options, CancellationToken.None);
+
+        first.Outputs["download"].Should().HaveCount(count - 3, "all but the not-allowed, the non-CC and the corrupt track");
+        first.Errors.Should().ContainSingle().Which.ToString().Should().Contain("jamendo 1011 'Corrupt' by X: payload does not decode");
+        first.LeftOut.Select(r => r.Item).Should().BeEquivalentTo("1003", "1007");
+        foreach (WorkItem item in first.Outputs["download"])
+        {
+            var file = (SourceFile)item.Payload;
+            byte[] served = harness.Api.Tracks.Single(t => t.Id.ToString(CultureInfo.InvariantCulture) == item.Key).Payload;
+            File.ReadAllBytes(file.FullPath).Should().Equal(served, $"track {item.Key} is whole");
+        }
+
+        IReadOnlyList<FakeRequest> before = harness.Api.Requests;
+        RunReport second = await new RecipeRunner(log.Enqueue).RunAsync(plan, options, CancellationToken.None);
+
+        second.Skipped.Should().Be(count - 3);
+        harness.Api.Requests.Skip(before.Count).Where(r => r.Path.StartsWith("/download/", StringComparison.Ordinal))
+            .Select(r => r.Path).Should().OnlyContain(p => p.Contains("/1011/", StringComparison.Ordinal), "only the failed track is tried again");
+        Directory.GetFiles(harness.Root, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith("client_id.txt", StringComparison.Ordinal))
+            .Should().AllSatisfy(f => File.ReadAllText(f, Encoding.Latin1).Should().NotContain(JamendoHarness.ClientId));
         string.Join("\n", log).Should().NotContain(JamendoHarness.ClientId);
     }
 
