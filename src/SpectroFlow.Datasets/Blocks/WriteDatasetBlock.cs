@@ -181,7 +181,7 @@ public sealed class WriteDatasetBlock : IBlock<SpectrogramImage, WrittenFile>, I
         ArgumentNullException.ThrowIfNull(outcome);
         if (outcome.Shard is not null)
         {
-            _block.Run.Log($"{_block.StepId}: shard {outcome.Shard}: dataset index files (captions, credits, README) are written by an unsharded run after 'spectroflow merge'");
+            _block.Run.Log($"{_block.StepId}: shard {outcome.Shard}: dataset index files (captions, credits, README) are written by one unsharded run after 'spectroflow merge-manifests'");
             return Task.CompletedTask;
         }
 

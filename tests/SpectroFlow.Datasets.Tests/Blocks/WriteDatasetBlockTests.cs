@@ -233,7 +233,7 @@ public sealed class WriteDatasetBlockTests : IDisposable
         await block.FinishAsync(outcome with { Shard = "1/4" }, CancellationToken.None);
 
         _fixture.Listing().Should().OnlyContain(f => f.EndsWith(".png", StringComparison.Ordinal)).And.HaveCount(6);
-        _fixture.Log.Should().Equal("dataset: shard 1/4: dataset index files (captions, credits, README) are written by an unsharded run after 'spectroflow merge'");
+        _fixture.Log.Should().Equal("dataset: shard 1/4: dataset index files (captions, credits, README) are written by one unsharded run after 'spectroflow merge-manifests'");
     }
 
     [Fact]
