@@ -1,0 +1,296 @@
+using System.Buffers;
+
+namespace SpectroFlow.Audio.Dsp;
+
+/// <summary>
+/// Phase Gradient Heuristic Integration (Průša, Balazs, Søndergaard, "A Noniterative Method for Reconstruction of
+/// Phase From STFT Magnitude", IEEE/ACM TASLP 25(5), 2017): starting phases for Griffin-Lim computed from the
+/// magnitudes alone. The window is treated as the Gaussian exp(-pi t^2 / lambda) closest to it (for a Hann window of
+/// L samples lambda = 0.25645 L^2, Table I of the paper), for which the phase derivatives follow from the log-magnitude
+/// derivatives; the phase is then integrated (trapezoidal rule) outward from the largest coefficients, taken in
+/// decreasing magnitude order from a max-heap (Algorithm 1 of the paper).
+/// </summary>
+/// <remarks>
+/// With the phase referenced to the window centre x (V(x, w) = sum_m f(x + m) g(m) e^{-2 pi i w m}), a Gaussian
+/// window gives (derived as in the paper's eq. (7)-(8), in this convention):
+/// d phi / dx = 2 pi w + (1 / lambda) d log|V| / dw and d phi / dw = -lambda d log|V| / dx,
+/// x in samples and w in cycles per sample. torch.stft references frame t's phase to the start of its n_fft frame,
+/// whose window centre sits c = WindowOffset + L / 2 samples later, which multiplies bin k by e^{-2 pi i k c / n_fft}.
+/// Single-threaded and free of randomness: the same magnitudes give the same bits whatever the thread count.
+/// </remarks>
+internal static class PhaseGradientStart
+{
+    /// <summary>lambda / L^2 of the Gaussian equivalent to a Hann window of length L (the paper's Table I).</summary>
+    public const double HannGamma = 0.25645;
+
+    /// <summary>Coefficients below this fraction of the largest magnitude are left at zero phase (the paper's tol).</summary>
+    public const float DefaultRelativeTolerance = 1e-5f;
+
+    private static readonly Comparer<(float Magnitude, int Cell)> s_largestFirst = Comparer<(float Magnitude, int Cell)>.Create(static (a, b) =>
+    {
+        int c = b.Magnitude.CompareTo(a.Magnitude);
+        return c != 0 ? c : a.Cell.CompareTo(b.Cell);
+    });
+
+    /// <summary>
+    /// Interleaved (re, im) spectra [frame][bin] with the given magnitudes ([frame][bin], <paramref name="bins"/>
+    /// per frame, the first bins of the STFT of <paramref name="geometry"/>) and PGHI phases.
+    /// </summary>
+    public static float[] Compute(ReadOnlySpan<float> magnitudes, int frames, int bins, StftGeometry geometry, float relativeTolerance = DefaultRelativeTolerance)
+    {
+        ArgumentNullException.ThrowIfNull(geometry);
+        ArgumentOutOfRangeException.ThrowIfLessThan(frames, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(bins, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bins, geometry.FftSize / 2 + 1);
+        int cells = checked(frames * bins);
+        if (magnitudes.Length < cells)
+        {
+            throw new ArgumentException($"needs {cells} magnitudes, got {magnitudes.Length}", nameof(magnitudes));
+        }
+
+        magnitudes = magnitudes[..cells];
+        var spectra = new float[cells * 2];
+        float max = 0f;
+        foreach (float s in magnitudes)
+        {
+            max = Math.Max(max, s);
+        }
+
+        if (!(max > 0f) || !float.IsFinite(max))
+        {
+            return spectra;
+        }
+
+        double[] phase = ArrayPool<double>.Shared.Rent(cells);
+        double[] timeStep = ArrayPool<double>.Shared.Rent(cells);
+        double[] binStep = ArrayPool<double>.Shared.Rent(cells);
+        bool[] pending = ArrayPool<bool>.Shared.Rent(cells);
+        try
+        {
+            PhaseSteps(magnitudes, frames, bins, geometry, max, timeStep.AsSpan(0, cells), binStep.AsSpan(0, cells));
+            Integrate(magnitudes, frames, bins, max * relativeTolerance, timeStep, binStep, phase, pending);
+
+            // Back from the window-centre phase to torch.stft's frame-start phase.
+            double centre = geometry.WindowOffset + geometry.WindowLength / 2.0;
+            double shift = -2.0 * Math.PI * centre / geometry.FftSize;
+            for (int t = 0; t < frames; t++)
+            {
+                int row = t * bins;
+                for (int k = 0; k < bins; k++)
+                {
+                    int cell = row + k;
+                    (double sin, double cos) = Math.SinCos(Math.IEEERemainder(phase[cell] + shift * k, 2.0 * Math.PI));
+                    float s = magnitudes[cell];
+                    spectra[2 * cell] = (float)(s * cos);
+                    spectra[2 * cell + 1] = (float)(s * sin);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(phase);
+            ArrayPool<double>.Shared.Return(timeStep);
+            ArrayPool<double>.Shared.Return(binStep);
+            ArrayPool<bool>.Shared.Return(pending);
+        }
+
+        return spectra;
+    }
+
+    /// <summary>
+    /// Per cell, the phase advance to the next frame (hop * d phi / dx) and to the next bin (d phi / dw / n_fft), from
+    /// centred differences of the log-magnitude (one-sided at the edges; bin 0 mirrors bin 1, as a real signal's spectrum does).
+    /// </summary>
+    private static void PhaseSteps(ReadOnlySpan<float> magnitudes, int frames, int bins, StftGeometry geometry, float max, Span<double> timeStep, Span<double> binStep)
+    {
+        double n = geometry.FftSize;
+        double hop = geometry.Hop;
+        double lambda = HannGamma * geometry.WindowLength * (double)geometry.WindowLength;
+
+        // d/dw = n_fft d/dk and d/dx = (1 / hop) d/dt, k and t in bins and frames.
+        double carrier = 2.0 * Math.PI * hop / n;
+        double timeScale = hop * n / lambda;
+        double binScale = -lambda / (n * hop);
+
+        // The log floor only keeps log(0) finite; cells that far down are below the tolerance and keep phase 0.
+        double floor = max * 1e-12;
+        Span<double> logs = timeStep; // holds the log-magnitudes until binStep is done
+        for (int i = 0; i < logs.Length; i++)
+        {
+            logs[i] = Math.Log(Math.Max(magnitudes[i], floor));
+        }
+
+        for (int t = 0; t < frames; t++)
+        {
+            int row = t * bins;
+            // Frame 0 is centred on the reflect padding's mirror point, so |X| is even in time there: derivative 0.
+            int previous = t > 0 ? row - bins : row + bins;
+            int next = t + 1 < frames ? row + bins : row;
+            double scale = t + 1 < frames ? binScale / 2.0 : binScale;
+            for (int k = 0; k < bins; k++)
+            {
+                binStep[row + k] = scale * (logs[next + k] - logs[previous + k]);
+            }
+        }
+
+        // Now overwrite the logs row by row with the time steps; a row's frequency derivative needs only its own logs.
+        double[] rented = ArrayPool<double>.Shared.Rent(bins);
+        try
+        {
+            Span<double> rowLogs = rented.AsSpan(0, bins);
+            for (int t = 0; t < frames; t++)
+            {
+                Span<double> row = timeStep.Slice(t * bins, bins);
+                row.CopyTo(rowLogs);
+                for (int k = 0; k < bins; k++)
+                {
+                    double derivative;
+                    if (bins == 1)
+                    {
+                        derivative = 0.0;
+                    }
+                    else if (k == 0)
+                    {
+                        derivative = 0.0; // |X[-1]| = |X[1]|
+                    }
+                    else if (k + 1 == bins)
+                    {
+                        derivative = rowLogs[k] - rowLogs[k - 1];
+                    }
+                    else
+                    {
+                        derivative = (rowLogs[k + 1] - rowLogs[k - 1]) / 2.0;
+                    }
+
+                    row[k] = carrier * k + timeScale * derivative;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Algorithm 1 of the paper: heap integration from the largest pending coefficient, repeated until none is left.</summary>
+    private static void Integrate(ReadOnlySpan<float> magnitudes, int frames, int bins, float threshold, double[] timeStep, double[] binStep, double[] phase, bool[] pending)
+    {
+        int cells = frames * bins;
+        int count = 0;
+        for (int i = 0; i < cells; i++)
+        {
+            phase[i] = 0.0;
+            bool significant = magnitudes[i] >= threshold;
+            pending[i] = significant;
+            count += significant ? 1 : 0;
+        }
+
+        // Seeds in decreasing magnitude, ties by index (a total order: the result cannot depend on the sort's stability).
+        int[] order = ArrayPool<int>.Shared.Rent(count);
+        try
+        {
+            int j = 0;
+            for (int i = 0; i < cells; i++)
+            {
+                if (pending[i])
+                {
+                    order[j++] = i;
+                }
+            }
+
+            Span<int> seeds = order.AsSpan(0, count);
+            SortSeeds(magnitudes, seeds);
+            var heap = new PriorityQueue<int, (float Magnitude, int Cell)>(s_largestFirst);
+
+            foreach (int seed in seeds)
+            {
+                if (!pending[seed])
+                {
+                    continue;
+                }
+
+                pending[seed] = false;
+                heap.Enqueue(seed, (magnitudes[seed], seed));
+                while (heap.TryDequeue(out int cell, out _))
+                {
+                    int t = cell / bins;
+                    int k = cell - t * bins;
+                    double here = phase[cell];
+                    if (t + 1 < frames)
+                    {
+                        Visit(cell + bins, here + 0.5 * (timeStep[cell] + timeStep[cell + bins]), magnitudes, phase, pending, heap);
+                    }
+
+                    if (t > 0)
+                    {
+                        Visit(cell - bins, here - 0.5 * (timeStep[cell] + timeStep[cell - bins]), magnitudes, phase, pending, heap);
+                    }
+
+                    if (k + 1 < bins)
+                    {
+                        Visit(cell + 1, here + 0.5 * (binStep[cell] + binStep[cell + 1]), magnitudes, phase, pending, heap);
+                    }
+
+                    if (k > 0)
+                    {
+                        Visit(cell - 1, here - 0.5 * (binStep[cell] + binStep[cell - 1]), magnitudes, phase, pending, heap);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(order);
+        }
+    }
+
+    private static void Visit(int cell, double value, ReadOnlySpan<float> magnitudes, double[] phase, bool[] pending, PriorityQueue<int, (float Magnitude, int Cell)> heap)
+    {
+        if (!pending[cell])
+        {
+            return;
+        }
+
+        pending[cell] = false;
+        phase[cell] = value;
+        heap.Enqueue(cell, (magnitudes[cell], cell));
+    }
+
+    /// <summary>Decreasing magnitude, then increasing cell index.</summary>
+    private static void SortSeeds(ReadOnlySpan<float> magnitudes, Span<int> seeds)
+    {
+        float[] values = ArrayPool<float>.Shared.Rent(seeds.Length);
+        try
+        {
+            Span<float> keys = values.AsSpan(0, seeds.Length);
+            for (int i = 0; i < seeds.Length; i++)
+            {
+                keys[i] = magnitudes[seeds[i]];
+            }
+
+            keys.Sort(seeds, static (a, b) => b.CompareTo(a));
+
+            // Equal magnitudes: order their cells increasingly so the seed order is a total order.
+            int start = 0;
+            while (start < seeds.Length)
+            {
+                int end = start + 1;
+                while (end < seeds.Length && keys[end] == keys[start])
+                {
+                    end++;
+                }
+
+                if (end - start > 1)
+                {
+                    seeds[start..end].Sort();
+                }
+
+                start = end;
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(values);
+        }
+    }
+}
