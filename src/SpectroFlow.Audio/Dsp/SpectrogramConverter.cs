@@ -19,6 +19,19 @@ public sealed record InversionOptions
 
     /// <summary>Worker threads; 0 uses every core.</summary>
     public int MaxDegreeOfParallelism { get; init; }
+
+    /// <summary>Where Griffin-Lim's phases start (issue 12; not yet on the command line).</summary>
+    internal PhaseInit PhaseInit { get; init; }
+}
+
+/// <summary>Griffin-Lim's starting phases.</summary>
+internal enum PhaseInit
+{
+    /// <summary>torch.rand-style random phases from <see cref="InversionOptions.Seed"/> (Riffusion parity).</summary>
+    Random,
+
+    /// <summary>Phase Gradient Heuristic Integration from the magnitudes (<see cref="PhaseGradientStart"/>).</summary>
+    Pghi,
 }
 
 /// <summary>
@@ -167,7 +180,11 @@ public sealed class SpectrogramConverter
             float[] linear = ToLinear(mel.Channels[c], mel.Frames, pool);
             ulong seed = options.Seed + (ulong)c * 0x9E3779B97F4A7C15UL;
             var griffinLim = new GriffinLim(_geometry, _filterBank.UsedBinCount, pool);
-            float[] wave = griffinLim.Run(linear, mel.Frames, iterations, options.Momentum, seed, cancellationToken);
+            float[] wave = options.PhaseInit == PhaseInit.Pghi
+                ? griffinLim.Run(
+                    linear, mel.Frames, iterations, options.Momentum, seed, PhaseGradientStart.Compute(linear, mel.Frames, _filterBank.UsedBinCount, _geometry),
+                    frozenFrames: 0, finalSpectra: null, cancellationToken)
+                : griffinLim.Run(linear, mel.Frames, iterations, options.Momentum, seed, cancellationToken);
             for (int i = 0; i < wave.Length; i++)
             {
                 wave[i] /= SampleScale;
