@@ -26,12 +26,6 @@ internal static class PhaseGradientStart
     /// <summary>Coefficients below this fraction of the largest magnitude are left at zero phase (the paper's tol).</summary>
     public const float DefaultRelativeTolerance = 1e-5f;
 
-    private static readonly Comparer<(float Magnitude, int Cell)> s_largestFirst = Comparer<(float Magnitude, int Cell)>.Create(static (a, b) =>
-    {
-        int c = b.Magnitude.CompareTo(a.Magnitude);
-        return c != 0 ? c : a.Cell.CompareTo(b.Cell);
-    });
-
     /// <summary>
     /// Interleaved (re, im) spectra [frame][bin] with the given magnitudes ([frame][bin], <paramref name="bins"/>
     /// per frame, the first bins of the STFT of <paramref name="geometry"/>) and PGHI phases.
@@ -200,7 +194,9 @@ internal static class PhaseGradientStart
 
             Span<int> seeds = order.AsSpan(0, count);
             SortSeeds(magnitudes, seeds);
-            var heap = new PriorityQueue<int, (float Magnitude, int Cell)>(s_largestFirst);
+            // Priority -|X| makes the min-heap a max-heap. Ties pop in an order fixed by the sequence of operations,
+            // which is itself fixed by the input: no thread or time dependence.
+            var heap = new PriorityQueue<int, float>(Math.Max(16, 4 * (frames + bins)));
 
             foreach (int seed in seeds)
             {
@@ -210,7 +206,7 @@ internal static class PhaseGradientStart
                 }
 
                 pending[seed] = false;
-                heap.Enqueue(seed, (magnitudes[seed], seed));
+                heap.Enqueue(seed, -magnitudes[seed]);
                 while (heap.TryDequeue(out int cell, out _))
                 {
                     int t = cell / bins;
@@ -244,7 +240,7 @@ internal static class PhaseGradientStart
         }
     }
 
-    private static void Visit(int cell, double value, ReadOnlySpan<float> magnitudes, double[] phase, bool[] pending, PriorityQueue<int, (float Magnitude, int Cell)> heap)
+    private static void Visit(int cell, double value, ReadOnlySpan<float> magnitudes, double[] phase, bool[] pending, PriorityQueue<int, float> heap)
     {
         if (!pending[cell])
         {
@@ -253,7 +249,7 @@ internal static class PhaseGradientStart
 
         pending[cell] = false;
         phase[cell] = value;
-        heap.Enqueue(cell, (magnitudes[cell], cell));
+        heap.Enqueue(cell, -magnitudes[cell]);
     }
 
     /// <summary>Decreasing magnitude, then increasing cell index.</summary>
