@@ -52,11 +52,7 @@ public sealed class JamendoRecipeTests
               root: out
               keep: [download]
             """;
-        string path = Path.Combine(harness.Root, "jamendo.yaml");
-        File.WriteAllText(path, recipe);
-        var registry = new BlockRegistry().AddEngineBlocks();
-        DatasetsModule.Register(registry, JamendoHarness.Services);
-        RunPlan plan = new RecipeLoader(registry, new RecipeLoadSettings()).LoadFile(path);
+        RunPlan plan = Load(harness, recipe);
         var log = new List<string>();
 
         RunReport report = await new RecipeRunner(line => { lock (log) { log.Add(line); } }).RunAsync(plan, CancellationToken.None);
@@ -129,11 +125,7 @@ public sealed class JamendoRecipeTests
               root: out
               keep: [download]
             """;
-        string path = Path.Combine(harness.Root, "jamendo.yaml");
-        File.WriteAllText(path, recipe);
-        var registry = new BlockRegistry().AddEngineBlocks();
-        DatasetsModule.Register(registry, JamendoHarness.Services);
-        RunPlan plan = new RecipeLoader(registry, new RecipeLoadSettings()).LoadFile(path);
+        RunPlan plan = Load(harness, recipe);
         var log = new ConcurrentQueue<string>();
         var options = new RunOptions { Manifest = true, ToolVersion = "test" };
 
@@ -190,5 +182,15 @@ public sealed class JamendoRecipeTests
         public string Path { get; } = Directory.CreateTempSubdirectory("sf-jamendo-recipe-").FullName;
 
         public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
+
+    /// <summary>The recipe saved in the harness's folder and loaded with the engine's and the dataset blocks.</summary>
+    private static RunPlan Load(JamendoHarness harness, string recipe)
+    {
+        string path = Path.Combine(harness.Root, "jamendo.yaml");
+        File.WriteAllText(path, recipe);
+        var registry = new BlockRegistry().AddEngineBlocks();
+        DatasetsModule.Register(registry, JamendoHarness.Services);
+        return new RecipeLoader(registry, new RecipeLoadSettings()).LoadFile(path);
     }
 }
