@@ -67,7 +67,7 @@ public sealed class JamendoRecipeTests
         List<string> errors = [.. report.Errors.Select(e => e.ToString()).Order(StringComparer.Ordinal)];
         errors.Should().HaveCount(2);
         errors[0].Should().Match("download: *13: jamendo 13 'Broken' by B: payload does not decode: *");
-        errors[1].Should().Be("tracks: jamendo: rate limited (code 6: Rate limit exceeded) at offset 6 after 2 tries; rerun later to continue");
+        errors[1].Should().Be("tracks: rate limited (code 6: Rate limit exceeded) at offset 6 after 2 tries; rerun later to continue");
         Directory.GetFiles(Path.Combine(harness.Root, "out"), "*", SearchOption.AllDirectories)
             .Should().AllSatisfy(file => File.ReadAllText(file, Encoding.Latin1).Should().NotContain(JamendoHarness.ClientId));
         string.Join("\n", log).Should().NotContain(JamendoHarness.ClientId);

@@ -246,7 +246,7 @@ public sealed class JamendoSourceTests
         };
 
         (await read.Should().ThrowExactlyAsync<SpectroFlowException>())
-            .WithMessage("jamendo: rate limited (HTTP 429) at offset 10 after 3 tries; rerun later to continue");
+            .WithMessage("rate limited (HTTP 429) at offset 10 after 3 tries; rerun later to continue");
         keys.Should().HaveCount(10);
         harness.Api.Listings.Should().HaveCount(4);
     }
@@ -261,7 +261,7 @@ public sealed class JamendoSourceTests
         Func<Task> read = () => harness.ListAsync(harness.Options());
 
         (await read.Should().ThrowExactlyAsync<SpectroFlowException>()).Which.Message
-            .Should().Be("jamendo: API error 3 at offset 0: Parameter error from app-***");
+            .Should().Be("Jamendo API error 3 at offset 0: Parameter error from app-***");
         harness.Api.Listings.Should().ContainSingle();
     }
 
@@ -274,7 +274,7 @@ public sealed class JamendoSourceTests
 
         Func<Task> read = () => harness.ListAsync(harness.Options());
 
-        (await read.Should().ThrowExactlyAsync<SpectroFlowException>()).WithMessage("jamendo: API error 5 at offset 0: Your credential is not authorized.");
+        (await read.Should().ThrowExactlyAsync<SpectroFlowException>()).WithMessage("Jamendo API error 5 at offset 0: Your credential is not authorized.");
         harness.Api.Listings.Should().ContainSingle();
     }
 
@@ -284,12 +284,12 @@ public sealed class JamendoSourceTests
         await using var harness = new JamendoHarness();
         File.WriteAllText(Path.Combine(harness.Root, "client_id.txt"), " \n");
         Func<Task> empty = () => harness.ListAsync(harness.Options());
-        (await empty.Should().ThrowExactlyAsync<SpectroFlowException>()).WithMessage("jamendo: client_id_file 'client_id.txt' is empty");
+        (await empty.Should().ThrowExactlyAsync<SpectroFlowException>()).WithMessage("client_id_file 'client_id.txt' is empty");
 
         if (Environment.GetEnvironmentVariable(JamendoSource.ClientIdVariable) is null)
         {
             Func<Task> none = () => harness.ListAsync(harness.Options() is var o ? new JamendoSourceOptions { Url = o.Url } : null!);
-            (await none.Should().ThrowExactlyAsync<SpectroFlowException>()).WithMessage("jamendo: no client id: set JAMENDO_CLIENT_ID*");
+            (await none.Should().ThrowExactlyAsync<SpectroFlowException>()).WithMessage("no client id: set JAMENDO_CLIENT_ID*");
         }
 
         harness.Api.Requests.Should().BeEmpty();

@@ -15,7 +15,7 @@ public abstract class FileOutputOptions : IBlockOptions
     public OutputPath Folder { get; init; } = new(".");
 
     /// <summary>File name template over item metadata; the extension is added.</summary>
-    [Description("File name template over item metadata; default {file} (song.mp3_00003), or e.g. {stem}, {input}_{stem} (several inputs), {source_stem}_{clip_index:00000}.")]
+    [Description("File name template over item metadata, the extension added: {file} (song.mp3_00003; the default of write-image and write-audio, write-dataset uses {source_dir}_{stem}), or e.g. {stem}, {input}_{stem} (several inputs), {source_stem}_{clip_index:00000}.")]
     public string Name { get; init; } = OutputNaming.DefaultTemplate;
 
     /// <summary>Checks the name template; writers with more options override this and call the base.</summary>

@@ -183,7 +183,7 @@ public sealed class JamendoSource(JamendoSourceOptions options) : IItemSource<Ja
         redaction.Add(Uri.EscapeDataString(clientId));
         var retry = new JamendoRetry(options.Retries, TimeSpan.FromMilliseconds(options.RetryDelayMs), TimeSpan.FromSeconds(options.QuotaBackoffS), TimeSpan.FromSeconds(options.TimeoutS));
         JamendoHttp http = JamendoHttp.Shared(context.Resources, retry.Timeout);
-        List<KeyValuePair<string, string>> filters = JamendoSourceOptions.ParseQuery(options.Query, problem => throw new SpectroFlowException($"jamendo: query: {problem}"));
+        List<KeyValuePair<string, string>> filters = JamendoSourceOptions.ParseQuery(options.Query, problem => throw new SpectroFlowException($"query: {problem}"));
         string format = FormatName(options.AudioFormat);
         long offset = 0;
         int yielded = 0;
@@ -203,7 +203,7 @@ public sealed class JamendoSource(JamendoSourceOptions options) : IItemSource<Ja
             catch (Exception ex) when (JamendoRetry.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
             {
                 throw new SpectroFlowException(redaction.Redact(
-                    $"jamendo: {JamendoRetry.Describe(ex)} at offset {pageOffset} after {retry.TriesText}; rerun later to continue"));
+                    $"{JamendoRetry.Describe(ex)} at offset {pageOffset} after {retry.TriesText}; rerun later to continue"));
             }
 
             if (!reported && page.FullCount is { } full)
@@ -318,12 +318,12 @@ public sealed class JamendoSource(JamendoSourceOptions options) : IItemSource<Ja
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw new SpectroFlowException($"jamendo: client_id_file '{file.Value}' cannot be read: {ex.Message}");
+                throw new SpectroFlowException($"client_id_file '{file.Value}' cannot be read: {ex.Message}");
             }
 
             if (id.Length == 0)
             {
-                throw new SpectroFlowException($"jamendo: client_id_file '{file.Value}' is empty");
+                throw new SpectroFlowException($"client_id_file '{file.Value}' is empty");
             }
         }
         else
@@ -331,13 +331,13 @@ public sealed class JamendoSource(JamendoSourceOptions options) : IItemSource<Ja
             id = Environment.GetEnvironmentVariable(ClientIdVariable)?.Trim();
             if (string.IsNullOrEmpty(id))
             {
-                throw new SpectroFlowException($"jamendo: no client id: set {ClientIdVariable} or the input's client_id_file (get one at https://devportal.jamendo.com)");
+                throw new SpectroFlowException($"no client id: set {ClientIdVariable} or the input's client_id_file (get one at https://devportal.jamendo.com)");
             }
         }
 
         if (id.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
-            throw new SpectroFlowException("jamendo: the client id contains spaces or line breaks");
+            throw new SpectroFlowException("the client id contains spaces or line breaks");
         }
 
         return id;
@@ -377,7 +377,7 @@ public sealed class JamendoSource(JamendoSourceOptions options) : IItemSource<Ja
 
             if (!response.IsSuccessStatusCode)
             {
-                throw new SpectroFlowException(redaction.Redact($"jamendo: HTTP {status} {response.ReasonPhrase} at offset {offset}"));
+                throw new SpectroFlowException(redaction.Redact($"Jamendo API: HTTP {status} {response.ReasonPhrase} at offset {offset}"));
             }
 
             string body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
@@ -398,7 +398,7 @@ public sealed class JamendoSource(JamendoSourceOptions options) : IItemSource<Ja
 
             if (page.Code != 0)
             {
-                throw new SpectroFlowException(redaction.Redact($"jamendo: API error {page.Code} at offset {offset}: {page.ErrorMessage}".ReplaceLineEndings(" ")));
+                throw new SpectroFlowException(redaction.Redact($"Jamendo API error {page.Code} at offset {offset}: {page.ErrorMessage}".ReplaceLineEndings(" ")));
             }
 
             if (page.Tracks.Count == 0 && page.Warnings.Length > 0)
