@@ -13,4 +13,10 @@ if (args is ["make-sd-unet-block", string output, ..])
     return;
 }
 
+if (args is ["phase-quality", ..])
+{
+    Environment.ExitCode = SpectroFlow.Benchmarks.PhaseQuality.Run(args[1..]);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

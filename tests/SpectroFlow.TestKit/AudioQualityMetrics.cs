@@ -11,7 +11,14 @@ public sealed record AudioComparison(
     double SpectralConvergence,
     double SpectralConvergenceGainMatched,
     double LogSpectralDistanceDb,
-    double DurationDifferenceSeconds);
+    double DurationDifferenceSeconds)
+{
+    /// <summary>Gain-matched spectral convergence over the bins at or below 10 kHz (metrics.py's band_0_10k, the headline figure).</summary>
+    public double BandSpectralConvergenceGainMatched { get; init; }
+
+    /// <summary>Gain-matched log-spectral distance (dB) over the bins at or below 10 kHz (metrics.py's band_0_10k).</summary>
+    public double BandLogSpectralDistanceDbGainMatched { get; init; }
+}
 
 /// <summary>
 /// The "recon" metrics of ../shared/tools/metrics.py, implemented the same way: both signals mixed to mono (mean of
@@ -24,6 +31,7 @@ public static class AudioQualityMetrics
 {
     private const int FftSize = 2048;
     private const int Hop = 512;
+    private const double BandHz = 10000.0;
 
     /// <summary>Compares <paramref name="test"/> against <paramref name="reference"/> (same sample rate required).</summary>
     public static AudioComparison Compare(AudioClip reference, AudioClip test, double maxLagMs = 50)
@@ -45,17 +53,11 @@ public static class AudioQualityMetrics
         double[][] sr = Stft(rAligned[..n]);
         double[][] st = Stft(tAligned[..n]);
 
-        double dot = 0, testEnergy = 0;
-        for (int f = 0; f < sr.Length; f++)
-        {
-            for (int k = 0; k < sr[f].Length; k++)
-            {
-                dot += sr[f][k] * st[f][k];
-                testEnergy += st[f][k] * st[f][k];
-            }
-        }
-
-        double gain = testEnergy > 0 ? dot / testEnergy : 1.0;
+        double gain = Gain(sr, st);
+        int bandBins = (int)Math.Floor(BandHz * FftSize / reference.SampleRate) + 1;
+        double[][] bandReference = Truncate(sr, bandBins);
+        double[][] bandTest = Truncate(st, bandBins);
+        double bandGain = Gain(bandReference, bandTest);
         return new AudioComparison(
             lag,
             n,
@@ -63,7 +65,52 @@ public static class AudioQualityMetrics
             Convergence(sr, st, 1.0),
             Convergence(sr, st, gain),
             LogSpectralDistance(sr, st),
-            test.DurationSeconds - reference.DurationSeconds);
+            test.DurationSeconds - reference.DurationSeconds)
+        {
+            BandSpectralConvergenceGainMatched = Convergence(bandReference, bandTest, bandGain),
+            BandLogSpectralDistanceDbGainMatched = LogSpectralDistance(bandReference, Scale(bandTest, bandGain)),
+        };
+    }
+
+    private static double Gain(double[][] reference, double[][] test)
+    {
+        double dot = 0, testEnergy = 0;
+        for (int f = 0; f < reference.Length; f++)
+        {
+            for (int k = 0; k < reference[f].Length; k++)
+            {
+                dot += reference[f][k] * test[f][k];
+                testEnergy += test[f][k] * test[f][k];
+            }
+        }
+
+        return testEnergy > 0 ? dot / testEnergy : 1.0;
+    }
+
+    private static double[][] Truncate(double[][] frames, int bins)
+    {
+        var result = new double[frames.Length][];
+        for (int f = 0; f < frames.Length; f++)
+        {
+            result[f] = frames[f][..Math.Min(bins, frames[f].Length)];
+        }
+
+        return result;
+    }
+
+    private static double[][] Scale(double[][] frames, double gain)
+    {
+        var result = new double[frames.Length][];
+        for (int f = 0; f < frames.Length; f++)
+        {
+            result[f] = new double[frames[f].Length];
+            for (int k = 0; k < frames[f].Length; k++)
+            {
+                result[f][k] = frames[f][k] * gain;
+            }
+        }
+
+        return result;
     }
 
     private static double[] Mono(AudioClip clip)

@@ -17,13 +17,21 @@ public enum Levelling
 }
 
 /// <summary>Options of <see cref="InvertBlock"/>.</summary>
-[ProducesMetadata(DecodeBlock.SampleRateKey, DecodeBlock.ChannelsKey, WorkItem.Keys.DurationSeconds)]
+[ProducesMetadata(DecodeBlock.SampleRateKey, DecodeBlock.ChannelsKey, WorkItem.Keys.DurationSeconds, InvertBlock.PhaseInitKey, InvertBlock.QualityKey, InvertBlock.IterationsKey)]
 public sealed class InvertOptions : IBlockOptions, IDeclaresFormat
 {
-    /// <summary>Griffin-Lim iterations; null uses the spectrogram parameters' value.</summary>
+    /// <summary>Griffin-Lim iterations; null uses the quality preset's (for <c>default</c>, the spectrogram parameters' value).</summary>
     [Range(0, 10000)]
-    [Description("Griffin-Lim iterations (default: the spectrogram's parameters, 32 for Riffusion).")]
+    [Description("Griffin-Lim iterations (default: the quality preset's; for quality default, the spectrogram's parameters, 32 for Riffusion).")]
     public int? Iterations { get; init; }
+
+    /// <summary>Where the phases start: <c>pghi</c> (from the magnitudes; the default) or <c>random</c> (Riffusion's method, seeded).</summary>
+    [Description("pghi (phases from the magnitudes, then fast Griffin-Lim keeping the best iterate; default) or random (Riffusion's method, seeded).")]
+    public PhaseInit PhaseInit { get; init; } = PhaseInit.Pghi;
+
+    /// <summary>Effort preset: <c>draft</c> (8 iterations), <c>default</c>, <c>high</c> (256); <c>iterations</c> overrides its count.</summary>
+    [Description("draft (8 iterations), default (the spectrogram's, 32) or high (256); iterations, when set, wins.")]
+    public InversionQuality Quality { get; init; } = InversionQuality.Default;
 
     /// <summary>Output levelling (Riffusion's applies to per-image-max spectrograms; absolute-scale ones keep their level).</summary>
     [Description("riffusion (normalise like Riffusion; per-image-max spectrograms only) or raw.")]
@@ -55,15 +63,41 @@ public sealed class InvertOptions : IBlockOptions, IDeclaresFormat
 }
 
 /// <summary>
-/// <c>invert</c>: a mel spectrogram back to audio with Griffin-Lim. The random initial phases come from the item's
-/// block seed (or the <c>seed</c> option), so results do not depend on parallelism or run order.
+/// <c>invert</c>: a mel spectrogram back to audio: phases from the magnitudes (PGHI) refined by fast Griffin-Lim, or
+/// Riffusion's random start, whose phases come from the item's block seed (or the <c>seed</c> option), so results do
+/// not depend on parallelism or run order either way.
 /// </summary>
 public sealed class InvertBlock(InvertOptions options) : SyncBlock<MelSpectrogram, AudioClip>
 {
+    /// <summary>Metadata key: how the phases started (<c>pghi</c> or <c>random</c>), recorded in the manifest with each output.</summary>
+    public const string PhaseInitKey = "phase_init";
+
+    /// <summary>Metadata key: the quality preset (<c>draft</c>, <c>default</c>, <c>high</c>).</summary>
+    public const string QualityKey = "inversion_quality";
+
+    /// <summary>Metadata key: the Griffin-Lim iterations that ran.</summary>
+    public const string IterationsKey = "inversion_iterations";
+
+    /// <summary>Records how an inversion was made in <paramref name="metadata"/> (the manifest keeps it with the output).</summary>
+    public static void RecordInversion(IDictionary<string, object> metadata, PhaseInit phaseInit, InversionQuality quality, int iterations)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        metadata[PhaseInitKey] = InversionSettings.Name(phaseInit);
+        metadata[QualityKey] = InversionSettings.Name(quality);
+        metadata[IterationsKey] = (long)iterations;
+    }
+
     /// <inheritdoc/>
     protected override AudioClip Process(MelSpectrogram input, BlockContext context, CancellationToken cancellationToken)
     {
-        var inversion = new InversionOptions { Iterations = options.Iterations, Seed = options.Seed ?? context.Seed, MaxDegreeOfParallelism = options.Threads };
+        int iterations = InversionSettings.Iterations(options.Quality, options.Iterations, input.Parameters.GriffinLimIterations);
+        var inversion = new InversionOptions
+        {
+            Iterations = iterations,
+            Seed = options.Seed ?? context.Seed,
+            MaxDegreeOfParallelism = options.Threads,
+            PhaseInit = options.PhaseInit,
+        };
         AudioClip audio = SpectrogramConverter.For(context.Run, input.Parameters).ToAudio(input, inversion, context.Item.Key, cancellationToken);
         // Riffusion's levelling rescales to a loudness target, which would undo an absolute-scale spectrogram's level.
         bool level = options.Levelling == Levelling.Riffusion && input.Parameters.Scale == Core.Spectrograms.IntensityScale.PerImageMax;
@@ -71,6 +105,7 @@ public sealed class InvertBlock(InvertOptions options) : SyncBlock<MelSpectrogra
         context.OutputMetadata[DecodeBlock.SampleRateKey] = (long)clip.SampleRate;
         context.OutputMetadata[DecodeBlock.ChannelsKey] = (long)clip.ChannelCount;
         context.OutputMetadata[WorkItem.Keys.DurationSeconds] = clip.DurationSeconds;
+        RecordInversion(context.OutputMetadata, options.PhaseInit, options.Quality, iterations);
         return clip;
     }
 }

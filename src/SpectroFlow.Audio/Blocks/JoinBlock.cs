@@ -9,13 +9,22 @@ using SpectroFlow.Core.Spectrograms;
 namespace SpectroFlow.Audio.Blocks;
 
 /// <summary>Options of <see cref="JoinBlock"/>.</summary>
-[ProducesMetadata(DecodeBlock.SampleRateKey, DecodeBlock.ChannelsKey, WorkItem.Keys.DurationSeconds, JoinBlock.PartsKey)]
+[ProducesMetadata(
+    DecodeBlock.SampleRateKey, DecodeBlock.ChannelsKey, WorkItem.Keys.DurationSeconds, JoinBlock.PartsKey, InvertBlock.PhaseInitKey, InvertBlock.QualityKey, InvertBlock.IterationsKey)]
 public sealed class JoinOptions : IBlockOptions, IDeclaresFormat
 {
-    /// <summary>Griffin-Lim iterations per window.</summary>
+    /// <summary>Griffin-Lim iterations per window; null uses the quality preset's (for <c>default</c>, the parameters' 32).</summary>
     [Range(0, 10000)]
-    [Description("Griffin-Lim iterations per window.")]
-    public int Iterations { get; init; } = 32;
+    [Description("Griffin-Lim iterations per window (default: the quality preset's; for quality default, the spectrogram's, 32).")]
+    public int? Iterations { get; init; }
+
+    /// <summary>Where the phases start: <c>pghi</c> (from the magnitudes; the default) or <c>random</c> (Riffusion's method, seeded).</summary>
+    [Description("pghi (phases from the magnitudes, then fast Griffin-Lim keeping the best iterate; default) or random (Riffusion's method, seeded).")]
+    public PhaseInit PhaseInit { get; init; } = PhaseInit.Pghi;
+
+    /// <summary>Effort preset: <c>draft</c> (8 iterations), <c>default</c>, <c>high</c> (256); <c>iterations</c> overrides its count.</summary>
+    [Description("draft (8 iterations), default (the spectrogram's, 32) or high (256); iterations, when set, wins.")]
+    public InversionQuality Quality { get; init; } = InversionQuality.Default;
 
     /// <summary>Crossfade between consecutive parts in ms (rounded to whole columns: 10 ms for Riffusion); 0 butts them.</summary>
     [Range(0, 600000)]
@@ -108,9 +117,11 @@ public sealed class JoinBlock(JoinOptions options) : IGroupBlock<MelSpectrogram,
         MelSpectrogram track = JoinedInversion.Join(joined, crossfadeColumns);
         long partCount = joined.Count;
         joined.Clear();
+        int iterations = InversionSettings.Iterations(options.Quality, options.Iterations, parameters.GriffinLimIterations);
         var inversion = new JoinedInversionOptions
         {
-            Iterations = options.Iterations,
+            Iterations = iterations,
+            PhaseInit = options.PhaseInit,
             CrossfadeColumns = crossfadeColumns,
             WindowColumns = options.WindowColumns,
             OverlapColumns = options.OverlapColumns,
@@ -126,6 +137,7 @@ public sealed class JoinBlock(JoinOptions options) : IGroupBlock<MelSpectrogram,
         context.OutputMetadata[DecodeBlock.ChannelsKey] = (long)clip.ChannelCount;
         context.OutputMetadata[WorkItem.Keys.DurationSeconds] = clip.DurationSeconds;
         context.OutputMetadata[PartsKey] = partCount;
+        InvertBlock.RecordInversion(context.OutputMetadata, options.PhaseInit, options.Quality, iterations);
         return clip;
     }
 

@@ -106,6 +106,41 @@ internal static class ComplexKernels
         }
     }
 
+    /// <summary>sum_k (|z_k| - magnitudes[k])^2 over the first magnitudes.Length bins of <paramref name="interleaved"/>.</summary>
+    public static double MagnitudeErrorSquared(ReadOnlySpan<float> interleaved, ReadOnlySpan<float> magnitudes)
+    {
+        int count = magnitudes.Length;
+        int k = 0;
+        double sum = 0.0;
+        if (Avx2.IsSupported && count >= 8)
+        {
+            ref float source = ref MemoryMarshal.GetReference(interleaved);
+            ref float target = ref MemoryMarshal.GetReference(magnitudes);
+            Vector256<float> accumulator = Vector256<float>.Zero;
+            for (; k + 8 <= count; k += 8)
+            {
+                Vector256<float> a = Vector256.LoadUnsafe(ref source, (nuint)(2 * k));
+                Vector256<float> b = Vector256.LoadUnsafe(ref source, (nuint)(2 * k + 8));
+                Vector256<float> power = Avx.HorizontalAdd(a * a, b * b);
+                power = Avx2.Permute4x64(power.AsDouble(), 0b11_01_10_00).AsSingle();
+                Vector256<float> difference = Avx.Sqrt(power) - Vector256.LoadUnsafe(ref target, (nuint)k);
+                accumulator += difference * difference;
+            }
+
+            sum = Vector256.Sum(accumulator);
+        }
+
+        for (; k < count; k++)
+        {
+            float re = interleaved[2 * k];
+            float im = interleaved[2 * k + 1];
+            float difference = MathF.Sqrt(re * re + im * im) - magnitudes[k];
+            sum += difference * difference;
+        }
+
+        return sum;
+    }
+
     /// <summary>target[i] = source[i] * window[i] * scale.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void MultiplyScaled(ReadOnlySpan<float> source, ReadOnlySpan<float> window, float scale, Span<float> target)

@@ -27,17 +27,36 @@ internal sealed class GriffinLim
 
     /// <summary>Runs the algorithm on magnitudes [frame][bin] and returns the waveform (same scale as the magnitudes).</summary>
     public float[] Run(float[] magnitudes, int frames, int iterations, double momentum, ulong seed, CancellationToken cancellationToken) =>
-        Run(magnitudes, frames, iterations, momentum, seed, carried: default, frozenFrames: 0, finalSpectra: null, cancellationToken);
+        Run(magnitudes, frames, iterations, momentum, seed, carried: default, frozenFrames: 0, finalSpectra: null, keepBest: false, inconsistency: default, cancellationToken);
 
     /// <summary>
     /// Runs the algorithm with the first frames' starting spectra given (<paramref name="carried"/>: complex
     /// [frame][bin] values, e.g. the last frames of the window before, so a windowed inversion continues the phases
-    /// it had), the rest started from random phases drawn from <paramref name="seed"/> as <see cref="Run(float[], int, int, double, ulong, CancellationToken)"/>
+    /// it had, or a whole phase estimate such as <see cref="PhaseGradientStart"/>'s), the rest started from random
+    /// phases drawn from <paramref name="seed"/> as <see cref="Run(float[], int, int, double, ulong, CancellationToken)"/>
     /// draws them. The first <paramref name="frozenFrames"/> frames keep their carried spectra through every iteration
     /// (a boundary condition the rest of the window fits itself to). <paramref name="finalSpectra"/>, when given
     /// (frames * bins * 2), receives the complex spectra the returned waveform was made from.
+    /// <para>
+    /// <paramref name="keepBest"/>: measure each iterate's inconsistency (|| |STFT(x)| - S || / || S || over the frames that are not frozen) and return
+    /// the most consistent one, the start and the last iterate included, so more iterations never give a worse result.
+    /// Costs one more forward STFT pass (to measure the last iterate); off, the run is torchaudio's algorithm exactly.
+    /// <paramref name="inconsistency"/>, when not empty (iterations + 1 values), receives the inconsistency of the waveform after 0, 1, ... iterations
+    /// (index i: the signal made from the spectra that i updates produced).
+    /// </para>
     /// </summary>
-    public float[] Run(float[] magnitudes, int frames, int iterations, double momentum, ulong seed, ReadOnlySpan<float> carried, int frozenFrames, float[]? finalSpectra, CancellationToken cancellationToken)
+    public float[] Run(
+        float[] magnitudes,
+        int frames,
+        int iterations,
+        double momentum,
+        ulong seed,
+        ReadOnlySpan<float> carried,
+        int frozenFrames,
+        float[]? finalSpectra,
+        bool keepBest,
+        Span<double> inconsistency,
+        CancellationToken cancellationToken)
     {
         int bins = _bins;
         int length = _geometry.Hop * (frames - 1);
@@ -46,6 +65,11 @@ internal sealed class GriffinLim
         var previous = new float[frames * bins * 2];
         var frameOutputs = new float[frames * _geometry.WindowLength];
         var wave = new float[length];
+        bool measure = keepBest || !inconsistency.IsEmpty;
+        double[]? frameErrors = measure ? new double[frames] : null;
+        float[]? best = keepBest ? new float[length] : null;
+        double bestError = double.PositiveInfinity;
+        double targetEnergy = measure ? TargetEnergy(magnitudes, frames, frozenFrames) : 0.0;
 
         var random = new DeterministicRandom(seed);
         for (int i = 0; i < frames * bins; i++)
@@ -69,13 +93,100 @@ internal sealed class GriffinLim
                 {
                     _geometry.LoadWindowedFrame(wave, t, fft);
                     fft.Forward();
+                    if (frameErrors is not null)
+                    {
+                        frameErrors[t] = ComplexKernels.MagnitudeErrorSquared(fft.Spectrum[..(bins * 2)], magnitudes.AsSpan(t * bins, bins));
+                    }
+
                     UpdateAngles(fft.Spectrum, t, magnitudes, next, previous, alpha);
                 }
             });
+
+            if (frameErrors is not null)
+            {
+                double error = SumErrors(frameErrors, frozenFrames);
+                Record(inconsistency, iteration, error, targetEnergy);
+                if (best is not null && error < bestError)
+                {
+                    bestError = error;
+                    wave.CopyTo(best, 0);
+                }
+            }
         }
 
         InverseStft(next, frames, frameOutputs, envelope, wave);
-        return wave;
+        if (frameErrors is null)
+        {
+            return wave;
+        }
+
+        MeasureOrProject(wave, frames, frozenFrames, magnitudes, frameErrors, projectInto: null);
+        double last = SumErrors(frameErrors, frozenFrames);
+        Record(inconsistency, iterations, last, targetEnergy);
+        if (best is null || last <= bestError)
+        {
+            return wave;
+        }
+
+        if (finalSpectra is not null)
+        {
+            // The spectra the best waveform is consistent with: the target magnitudes with its phases.
+            MeasureOrProject(best, frames, frozenFrames, magnitudes, frameErrors, projectInto: finalSpectra);
+        }
+
+        return best;
+    }
+
+    private static double TargetEnergy(float[] magnitudes, int frames, int frozenFrames)
+    {
+        double energy = 0.0;
+        int bins = magnitudes.Length / frames;
+        for (int i = frozenFrames * bins; i < frames * bins; i++)
+        {
+            energy += (double)magnitudes[i] * magnitudes[i];
+        }
+
+        return energy;
+    }
+
+    private static double SumErrors(double[] frameErrors, int frozenFrames)
+    {
+        double sum = 0.0;
+        for (int t = frozenFrames; t < frameErrors.Length; t++)
+        {
+            sum += frameErrors[t];
+        }
+
+        return sum;
+    }
+
+    private static void Record(Span<double> inconsistency, int index, double error, double targetEnergy)
+    {
+        if (index < inconsistency.Length)
+        {
+            inconsistency[index] = targetEnergy > 0.0 ? Math.Sqrt(error / targetEnergy) : 0.0;
+        }
+    }
+
+    /// <summary>Per-frame errors of <paramref name="wave"/>; with <paramref name="projectInto"/>, also its phases on the target magnitudes.</summary>
+    private void MeasureOrProject(float[] wave, int frames, int frozenFrames, float[] magnitudes, double[] frameErrors, float[]? projectInto)
+    {
+        int bins = _bins;
+        _pool.For(frames, (start, end, worker) =>
+        {
+            RealFft fft = worker.Fft;
+            for (int t = Math.Max(start, frozenFrames); t < end; t++)
+            {
+                _geometry.LoadWindowedFrame(wave, t, fft);
+                fft.Forward();
+                ReadOnlySpan<float> rebuilt = fft.Spectrum[..(bins * 2)];
+                frameErrors[t] = ComplexKernels.MagnitudeErrorSquared(rebuilt, magnitudes.AsSpan(t * bins, bins));
+                if (projectInto is not null)
+                {
+                    ComplexKernels.GriffinLimUpdate(rebuilt, new float[bins * 2], magnitudes.AsSpan(t * bins, bins), 0f, projectInto.AsSpan(t * bins * 2, bins * 2));
+                }
+            }
+        });
     }
 
     private void UpdateAngles(ReadOnlySpan<float> rebuilt, int frame, float[] magnitudes, float[] next, float[] previous, float alpha)

@@ -25,8 +25,14 @@ public sealed record JoinedInversionOptions
     /// <summary>Columns consecutive windows share (phases carried over, output crossfaded).</summary>
     public int OverlapColumns { get; init; } = 128;
 
-    /// <summary>Seed of the random initial phases (the first window draws exactly what a plain inversion draws).</summary>
+    /// <summary>Seed of the random initial phases (the first window draws exactly what a plain inversion draws); <see cref="PhaseInit.Random"/> only.</summary>
     public ulong Seed { get; init; }
+
+    /// <summary>
+    /// Where each window's phases start (default PGHI): a window's first frames continue the window before, the rest
+    /// start from the window's own PGHI phases (or random ones), and with PGHI each window keeps its most consistent iterate.
+    /// </summary>
+    public PhaseInit PhaseInit { get; init; } = PhaseInit.Pghi;
 
     /// <summary>Griffin-Lim momentum (torchaudio's default 0.99).</summary>
     public double Momentum { get; init; } = 0.99;
@@ -138,7 +144,15 @@ public static class JoinedInversion
         if (track.Frames <= windowColumns)
         {
             // One window: exactly the plain inversion (same seed, same bytes).
-            return converter.ToAudio(track, new InversionOptions { Iterations = options.Iterations, Seed = options.Seed, Momentum = options.Momentum, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism }, name, cancellationToken);
+            var plain = new InversionOptions
+            {
+                Iterations = options.Iterations,
+                Seed = options.Seed,
+                Momentum = options.Momentum,
+                MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+                PhaseInit = options.PhaseInit,
+            };
+            return converter.ToAudio(track, plain, name, cancellationToken);
         }
 
         StftGeometry geometry = converter.Geometry;
@@ -167,9 +181,18 @@ public static class JoinedInversion
                 ReadOnlySpan<float> carried = previousSpectra is null
                     ? default
                     : previousSpectra.AsSpan((start - previousStart) * bins * 2, carriedFrames * bins * 2);
+                bool pghi = options.PhaseInit == PhaseInit.Pghi;
+                if (pghi)
+                {
+                    // The window's own PGHI phases, its first frames replaced by the spectra carried from the window before.
+                    float[] windowStart = PhaseGradientStart.Compute(linear, frames, bins, geometry);
+                    carried.CopyTo(windowStart);
+                    carried = windowStart;
+                }
+
                 ulong seed = options.Seed + (ulong)c * ChannelSeedStep + (ulong)k * WindowSeedStep;
                 float[] spectra = new float[frames * bins * 2];
-                float[] wave = griffinLim.Run(linear, frames, options.Iterations, options.Momentum, seed, carried, carriedFrames / 2, spectra, cancellationToken);
+                float[] wave = griffinLim.Run(linear, frames, options.Iterations, options.Momentum, seed, carried, carriedFrames / 2, spectra, keepBest: pghi, inconsistency: default, cancellationToken);
                 Place(wave, start * hop, carriedFrames == 0 ? 0 : (carriedFrames - 1) * hop, output);
                 previousSpectra = spectra;
                 previousStart = start;

@@ -62,7 +62,7 @@ internal static class PhaseGradientStart
         try
         {
             PhaseSteps(magnitudes, frames, bins, geometry, max, timeStep.AsSpan(0, cells), binStep.AsSpan(0, cells));
-            Integrate(magnitudes, frames, bins, max * relativeTolerance, timeStep, binStep, phase, pending);
+            Integrate(magnitudes, frames, bins, max, max * relativeTolerance, timeStep, binStep, phase, pending);
 
             // Back from the window-centre phase to torch.stft's frame-start phase.
             double centre = geometry.WindowOffset + geometry.WindowLength / 2.0;
@@ -166,81 +166,102 @@ internal static class PhaseGradientStart
         }
     }
 
-    /// <summary>Algorithm 1 of the paper: heap integration from the largest pending coefficient, repeated until none is left.</summary>
-    private static void Integrate(ReadOnlySpan<float> magnitudes, int frames, int bins, float threshold, double[] timeStep, double[] binStep, double[] phase, bool[] pending)
+    /// <summary>
+    /// Algorithm 1 of the paper: integration from the largest pending coefficient outward, repeated until none is left.
+    /// The max-heap is a bucket queue on the log-magnitude (<see cref="Buckets"/> buckets over the tolerance's range,
+    /// 0.024 dB each; last in, first out within a bucket): every operation is O(1) instead of O(log cells), and the
+    /// order is fixed by integer arithmetic on the input alone, so the result cannot depend on threads or timing.
+    /// </summary>
+    private static void Integrate(ReadOnlySpan<float> magnitudes, int frames, int bins, float max, float threshold, double[] timeStep, double[] binStep, double[] phase, bool[] pending)
     {
         int cells = frames * bins;
-        int count = 0;
-        for (int i = 0; i < cells; i++)
-        {
-            phase[i] = 0.0;
-            bool significant = magnitudes[i] >= threshold;
-            pending[i] = significant;
-            count += significant ? 1 : 0;
-        }
-
-        // Seeds in decreasing magnitude, ties by index (a total order: the result cannot depend on the sort's stability).
-        int[] order = ArrayPool<int>.Shared.Rent(count);
+        int[] bucketOf = ArrayPool<int>.Shared.Rent(cells);
+        int[] link = ArrayPool<int>.Shared.Rent(cells);
+        int[] heads = ArrayPool<int>.Shared.Rent(Buckets);
+        int[] counts = ArrayPool<int>.Shared.Rent(Buckets + 1);
+        int[] seeds = ArrayPool<int>.Shared.Rent(cells);
         try
         {
-            int j = 0;
+            double scale = (Buckets - 1) / Math.Log(max / (double)threshold);
+            Array.Clear(counts, 0, Buckets + 1);
+            int significant = 0;
+            for (int i = 0; i < cells; i++)
+            {
+                phase[i] = 0.0;
+                float s = magnitudes[i];
+                pending[i] = s >= threshold;
+                if (pending[i])
+                {
+                    int bucket = Math.Clamp((int)(Math.Log(max / (double)s) * scale), 0, Buckets - 1);
+                    bucketOf[i] = bucket;
+                    counts[bucket + 1]++;
+                    significant++;
+                }
+            }
+
+            // Seeds in decreasing magnitude (bucket), ties by increasing cell: a counting sort.
+            for (int b = 0; b < Buckets; b++)
+            {
+                counts[b + 1] += counts[b];
+            }
+
             for (int i = 0; i < cells; i++)
             {
                 if (pending[i])
                 {
-                    order[j++] = i;
+                    seeds[counts[bucketOf[i]]++] = i;
                 }
             }
 
-            Span<int> seeds = order.AsSpan(0, count);
-            SortSeeds(magnitudes, seeds);
-            // Priority -|X| makes the min-heap a max-heap. Ties pop in an order fixed by the sequence of operations,
-            // which is itself fixed by the input: no thread or time dependence.
-            var heap = new PriorityQueue<int, float>(Math.Max(16, 4 * (frames + bins)));
-
-            foreach (int seed in seeds)
+            var queue = new BucketQueue(heads, link, bucketOf);
+            for (int j = 0; j < significant; j++)
             {
+                int seed = seeds[j];
                 if (!pending[seed])
                 {
                     continue;
                 }
 
                 pending[seed] = false;
-                heap.Enqueue(seed, -magnitudes[seed]);
-                while (heap.TryDequeue(out int cell, out _))
+                queue.Push(seed);
+                while (queue.TryPop(out int cell))
                 {
                     int t = cell / bins;
                     int k = cell - t * bins;
                     double here = phase[cell];
                     if (t + 1 < frames)
                     {
-                        Visit(cell + bins, here + 0.5 * (timeStep[cell] + timeStep[cell + bins]), magnitudes, phase, pending, heap);
+                        Visit(cell + bins, here + 0.5 * (timeStep[cell] + timeStep[cell + bins]), phase, pending, ref queue);
                     }
 
                     if (t > 0)
                     {
-                        Visit(cell - bins, here - 0.5 * (timeStep[cell] + timeStep[cell - bins]), magnitudes, phase, pending, heap);
+                        Visit(cell - bins, here - 0.5 * (timeStep[cell] + timeStep[cell - bins]), phase, pending, ref queue);
                     }
 
                     if (k + 1 < bins)
                     {
-                        Visit(cell + 1, here + 0.5 * (binStep[cell] + binStep[cell + 1]), magnitudes, phase, pending, heap);
+                        Visit(cell + 1, here + 0.5 * (binStep[cell] + binStep[cell + 1]), phase, pending, ref queue);
                     }
 
                     if (k > 0)
                     {
-                        Visit(cell - 1, here - 0.5 * (binStep[cell] + binStep[cell - 1]), magnitudes, phase, pending, heap);
+                        Visit(cell - 1, here - 0.5 * (binStep[cell] + binStep[cell - 1]), phase, pending, ref queue);
                     }
                 }
             }
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(order);
+            ArrayPool<int>.Shared.Return(bucketOf);
+            ArrayPool<int>.Shared.Return(link);
+            ArrayPool<int>.Shared.Return(heads);
+            ArrayPool<int>.Shared.Return(counts);
+            ArrayPool<int>.Shared.Return(seeds);
         }
     }
 
-    private static void Visit(int cell, double value, ReadOnlySpan<float> magnitudes, double[] phase, bool[] pending, PriorityQueue<int, float> heap)
+    private static void Visit(int cell, double value, double[] phase, bool[] pending, ref BucketQueue queue)
     {
         if (!pending[cell])
         {
@@ -249,44 +270,53 @@ internal static class PhaseGradientStart
 
         pending[cell] = false;
         phase[cell] = value;
-        heap.Enqueue(cell, -magnitudes[cell]);
+        queue.Push(cell);
     }
 
-    /// <summary>Decreasing magnitude, then increasing cell index.</summary>
-    private static void SortSeeds(ReadOnlySpan<float> magnitudes, Span<int> seeds)
+    /// <summary>Buckets of the integration queue: 4096 over the 100 dB between the largest magnitude and the tolerance.</summary>
+    private const int Buckets = 4096;
+
+    /// <summary>Cells by bucket (0 = loudest), each bucket a stack threaded through <c>link</c>.</summary>
+    private struct BucketQueue
     {
-        float[] values = ArrayPool<float>.Shared.Rent(seeds.Length);
-        try
+        private readonly int[] _heads;
+        private readonly int[] _link;
+        private readonly int[] _bucketOf;
+        private int _top;
+
+        public BucketQueue(int[] heads, int[] link, int[] bucketOf)
         {
-            Span<float> keys = values.AsSpan(0, seeds.Length);
-            for (int i = 0; i < seeds.Length; i++)
-            {
-                keys[i] = magnitudes[seeds[i]];
-            }
-
-            keys.Sort(seeds, static (a, b) => b.CompareTo(a));
-
-            // Equal magnitudes: order their cells increasingly so the seed order is a total order.
-            int start = 0;
-            while (start < seeds.Length)
-            {
-                int end = start + 1;
-                while (end < seeds.Length && keys[end] == keys[start])
-                {
-                    end++;
-                }
-
-                if (end - start > 1)
-                {
-                    seeds[start..end].Sort();
-                }
-
-                start = end;
-            }
+            _heads = heads;
+            _link = link;
+            _bucketOf = bucketOf;
+            Array.Fill(heads, -1, 0, Buckets);
+            _top = Buckets;
         }
-        finally
+
+        public void Push(int cell)
         {
-            ArrayPool<float>.Shared.Return(values);
+            int bucket = _bucketOf[cell];
+            _link[cell] = _heads[bucket];
+            _heads[bucket] = cell;
+            _top = Math.Min(_top, bucket);
+        }
+
+        public bool TryPop(out int cell)
+        {
+            while (_top < Buckets && _heads[_top] < 0)
+            {
+                _top++;
+            }
+
+            if (_top == Buckets)
+            {
+                cell = -1;
+                return false;
+            }
+
+            cell = _heads[_top];
+            _heads[_top] = _link[cell];
+            return true;
         }
     }
 }

@@ -11,7 +11,7 @@ public sealed record InversionOptions
     /// <summary>Griffin-Lim iterations; null uses the spectrogram's <see cref="SpectrogramParams.GriffinLimIterations"/>.</summary>
     public int? Iterations { get; init; }
 
-    /// <summary>Seed of the random initial phases (torch.rand-style: real and imaginary parts uniform in [0, 1)).</summary>
+    /// <summary>Seed of the random initial phases (torch.rand-style: real and imaginary parts uniform in [0, 1)); used only by <see cref="PhaseInit.Random"/>.</summary>
     public ulong Seed { get; init; }
 
     /// <summary>Griffin-Lim momentum (torchaudio's default 0.99).</summary>
@@ -20,17 +20,24 @@ public sealed record InversionOptions
     /// <summary>Worker threads; 0 uses every core.</summary>
     public int MaxDegreeOfParallelism { get; init; }
 
-    /// <summary>Where Griffin-Lim's phases start (issue 12; not yet on the command line).</summary>
-    internal PhaseInit PhaseInit { get; init; }
+    /// <summary>Where Griffin-Lim's phases start, and with them the method (see <see cref="Dsp.PhaseInit"/>; default PGHI).</summary>
+    public PhaseInit PhaseInit { get; init; } = PhaseInit.Pghi;
 }
 
-/// <summary>Griffin-Lim's starting phases.</summary>
-internal enum PhaseInit
+/// <summary>How an inversion finds the phases the image does not store.</summary>
+public enum PhaseInit
 {
-    /// <summary>torch.rand-style random phases from <see cref="InversionOptions.Seed"/> (Riffusion parity).</summary>
+    /// <summary>
+    /// Riffusion's method exactly: torch.rand-style random starting phases from the seed, then torchaudio's Griffin-Lim
+    /// (momentum 0.99) for the given iterations. The result depends on the seed.
+    /// </summary>
     Random,
 
-    /// <summary>Phase Gradient Heuristic Integration from the magnitudes (<see cref="PhaseGradientStart"/>).</summary>
+    /// <summary>
+    /// Phases integrated from the magnitudes' gradients (<see cref="PhaseGradientStart"/>, Phase Gradient Heuristic
+    /// Integration), then fast Griffin-Lim (momentum) keeping the most consistent iterate, so more iterations never give
+    /// a worse result. Needs no seed: the same image gives the same audio.
+    /// </summary>
     Pghi,
 }
 
@@ -151,7 +158,7 @@ public sealed class SpectrogramConverter
 
     /// <summary>
     /// Audio from mel magnitudes: minimum-norm least squares + ReLU to linear magnitudes, then Griffin-Lim
-    /// (torchaudio semantics: momentum, random complex init, centred istft). Output has hop * (frames - 1) samples
+    /// (torchaudio semantics: momentum, centred istft) from the start <see cref="InversionOptions.PhaseInit"/> picks. Output has hop * (frames - 1) samples
     /// per channel at full scale 1.0 and is NOT levelled (see <see cref="OutputLevelling"/>).
     /// </summary>
     /// <exception cref="InvalidImageException">The spectrogram is too narrow to invert.</exception>
@@ -183,7 +190,7 @@ public sealed class SpectrogramConverter
             float[] wave = options.PhaseInit == PhaseInit.Pghi
                 ? griffinLim.Run(
                     linear, mel.Frames, iterations, options.Momentum, seed, PhaseGradientStart.Compute(linear, mel.Frames, _filterBank.UsedBinCount, _geometry),
-                    frozenFrames: 0, finalSpectra: null, cancellationToken)
+                    frozenFrames: 0, finalSpectra: null, keepBest: true, inconsistency: default, cancellationToken)
                 : griffinLim.Run(linear, mel.Frames, iterations, options.Momentum, seed, cancellationToken);
             for (int i = 0; i < wave.Length; i++)
             {

@@ -28,7 +28,9 @@ internal sealed class DiffusionArguments
 
     public Option<int> Height { get; } = new("--height") { Description = "Image height in pixels, a multiple of 64 (Riffusion: 512 mel bins)", DefaultValueFactory = _ => 512 };
 
-    public Option<int> Iterations { get; } = new("--iterations") { Description = "Griffin-Lim iterations when the output is audio", DefaultValueFactory = _ => 32 };
+    public Option<int?> Iterations { get; } = new("--iterations") { Description = "Griffin-Lim iterations when the output is audio (default: --quality's, 32)" };
+
+    public InversionArguments Inversion { get; } = new();
 
     public Option<int> Bitrate { get; } = new("--bitrate") { Description = "MP3 bitrate in kbit/s", DefaultValueFactory = _ => 192 };
 
@@ -49,6 +51,7 @@ internal sealed class DiffusionArguments
         }
 
         command.Options.Add(Iterations);
+        Inversion.AddTo(command);
         command.Options.Add(Bitrate);
         command.Options.Add(SaveLatents);
     }
@@ -79,6 +82,15 @@ internal sealed class DiffusionArguments
 
         return settings;
     }
+
+    /// <summary>How audio outputs are inverted: --phase-init, and --iterations or --quality's count (Riffusion's 32 by default).</summary>
+    public JoinedInversionOptions InversionOptions(ParseResult result, ulong seed, int crossfadeColumns = 0) => new()
+    {
+        Iterations = Inversion.Iterations(result, result.GetValue(Iterations)),
+        PhaseInit = Inversion.PhaseInitValue(result),
+        Seed = seed,
+        CrossfadeColumns = crossfadeColumns,
+    };
 
     /// <summary>Loads the model named by --model on --device; the CPU fallback line goes to the log.</summary>
     public StableDiffusionModel Load(ParseResult result, CliContext context)
@@ -119,7 +131,7 @@ internal sealed class DiffusionArguments
     }
 
     /// <summary>Writes a PNG (with EXIF) or inverts the image and writes audio levelled like Riffusion.</summary>
-    public static string WriteImageOrAudio(SpectrogramImage image, string path, int iterations, int bitrate, ulong seed, CancellationToken cancellationToken)
+    public static string WriteImageOrAudio(SpectrogramImage image, string path, JoinedInversionOptions inversion, int bitrate, CancellationToken cancellationToken)
     {
         if (Path.GetExtension(path).Equals(".png", StringComparison.OrdinalIgnoreCase))
         {
@@ -129,7 +141,8 @@ internal sealed class DiffusionArguments
 
         MelSpectrogram mel = SpectrogramImageMapper.ToMel(image);
         var converter = new SpectrogramConverter(mel.Parameters) { MaxDegreeOfParallelism = 0 };
-        AudioClip audio = OutputLevelling.Apply(converter.ToAudio(mel, new InversionOptions { Iterations = iterations, Seed = seed, MaxDegreeOfParallelism = 0 }, image.Name, cancellationToken));
+        var options = new InversionOptions { Iterations = inversion.Iterations, Seed = inversion.Seed, PhaseInit = inversion.PhaseInit, MaxDegreeOfParallelism = 0 };
+        AudioClip audio = OutputLevelling.Apply(converter.ToAudio(mel, options, image.Name, cancellationToken));
         return WriteAudio(audio, path, bitrate);
     }
 

@@ -73,9 +73,8 @@ internal static class GenerateCommand
             string written = DiffusionArguments.WriteImageOrAudio(
                 generated.ToSpectrogram(Path.GetFileNameWithoutExtension(outputPath)),
                 outputPath,
-                result.GetValue(shared.Iterations),
+                shared.InversionOptions(result, seedValue),
                 result.GetValue(shared.Bitrate),
-                seedValue,
                 cancellationToken);
             context.Out.WriteLine(written);
         }));

@@ -12,14 +12,16 @@ internal static class ImageToAudioCommand
     {
         var input = new Argument<string>("input") { Description = "Spectrogram PNG (parameters from its EXIF, else the preset)" };
         var output = new Argument<string>("output") { Description = "Output audio: .wav, .mp3, .flac or .ogg (flac and ogg through ffmpeg)" };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of Griffin-Lim's random initial phases", DefaultValueFactory = _ => 0 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of Griffin-Lim's random initial phases (--phase-init random)", DefaultValueFactory = _ => 0 };
         var raw = new Option<bool>("--raw") { Description = "No output levelling (Riffusion normalises peak, RMS to -12 dBFS, then peak to -0.1 dBFS)" };
         var bitrate = new Option<int>("--bitrate") { Description = "MP3 bitrate in kbit/s", DefaultValueFactory = _ => 192 };
         var floatWav = new Option<bool>("--float") { Description = "Write 32-bit float WAV instead of 16-bit PCM" };
         var format = new Option<string>("--format") { Description = "Folder input: the audio format written (wav or mp3; a file output takes its extension's)", DefaultValueFactory = _ => "wav" };
         var parameters = new SpectrogramOptions();
+        var inversionArguments = new InversionArguments();
         var command = new Command("image-to-audio", "Convert a spectrogram image back into audio; a folder input converts every PNG in it") { input, output, seed, raw, bitrate, floatWav, format };
         parameters.AddTo(command, includeIterations: true);
+        inversionArguments.AddTo(command);
         command.SetAction((result, cancellationToken) => context.RunAsync(async () =>
         {
             string inputPath = result.GetRequiredValue(input);
@@ -31,7 +33,7 @@ internal static class ImageToAudioCommand
                     throw new UsageException("with a folder input only --preset and --iterations of the spectrogram parameters apply (each image's EXIF gives the rest)");
                 }
 
-                List<(string Key, object Value)> invert = [("use", "invert"), ("levelling", result.GetValue(raw) ? "raw" : "riffusion")];
+                List<(string Key, object Value)> invert = [("use", "invert"), ("levelling", result.GetValue(raw) ? "raw" : "riffusion"), .. inversionArguments.BlockOptions(result)];
                 if (result.GetValue(parameters.Iterations) is { } iterations)
                 {
                     invert.Add(("iterations", iterations));
@@ -84,7 +86,8 @@ internal static class ImageToAudioCommand
             string stem = Path.GetFileNameWithoutExtension(outputPath);
             write.Add(("name", EngineConversion.Literal(stem)));
             // One file: Griffin-Lim may use every core (results do not depend on it).
-            List<(string Key, object Value)> inversion = [("use", "invert"), ("levelling", result.GetValue(raw) ? "raw" : "riffusion"), ("seed", result.GetValue(seed)), ("threads", 0)];
+            List<(string Key, object Value)> inversion =
+                [("use", "invert"), ("levelling", result.GetValue(raw) ? "raw" : "riffusion"), ("seed", result.GetValue(seed)), ("threads", 0), .. inversionArguments.BlockOptions(result)];
             if (result.GetValue(parameters.Iterations) is { } count)
             {
                 inversion.Add(("iterations", count));

@@ -23,10 +23,12 @@ internal static class JoinCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var crossfade = new Option<int>("--crossfade-ms") { Description = "Crossfade between consecutive images in ms (whole columns: 10 ms for Riffusion); 0 puts them end to end", DefaultValueFactory = _ => 0 };
-        var iterations = new Option<int>("--iterations") { Description = "Griffin-Lim iterations", DefaultValueFactory = _ => 32 };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of Griffin-Lim's random initial phases", DefaultValueFactory = _ => 0 };
+        var iterations = new Option<int?>("--iterations") { Description = "Griffin-Lim iterations (default: --quality's, 32)" };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of Griffin-Lim's random initial phases (--phase-init random)", DefaultValueFactory = _ => 0 };
+        var inversionArguments = new InversionArguments();
         var bitrate = new Option<int>("--bitrate") { Description = "MP3 bitrate in kbit/s", DefaultValueFactory = _ => 192 };
         var command = new Command("join", "Join spectrogram images, in natural order (clip_2 before clip_10), into one audio file without clicks at the seams") { paths, crossfade, iterations, seed, bitrate };
+        inversionArguments.AddTo(command);
         command.SetAction((result, cancellationToken) => context.RunAsync(async () =>
         {
             string[] arguments = result.GetRequiredValue(paths);
@@ -37,7 +39,7 @@ internal static class JoinCommand
 
             string outputPath = arguments[^1];
             int crossfadeMs = result.GetValue(crossfade);
-            int iterationCount = result.GetValue(iterations);
+            int? iterationCount = result.GetValue(iterations);
             if (crossfadeMs < 0)
             {
                 throw new UsageException($"--crossfade-ms: '{crossfadeMs}' is not a whole number of 0 or more");
@@ -86,7 +88,8 @@ internal static class JoinCommand
 
             string outputRoot = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
             string stem = Path.GetFileNameWithoutExtension(outputPath);
-            string yaml = Recipe(images, outputRoot, stem, extension, crossfadeMs, iterationCount, result.GetValue(seed), result.GetValue(bitrate));
+            string yaml = Recipe(
+                images, outputRoot, stem, extension, crossfadeMs, iterationCount, result.GetValue(seed), result.GetValue(bitrate), inversionArguments.BlockOptions(result));
             var byKey = images.ToDictionary(Path.GetFullPath, p => p, StringComparer.Ordinal);
             (int exitCode, _, Engine.Running.RunReport report) = await EngineConversion.RunRecipeAsync(
                 context, "join", yaml, key => byKey.TryGetValue(key, out string? path) ? path : outputPath, cancellationToken).ConfigureAwait(false);
@@ -102,7 +105,8 @@ internal static class JoinCommand
         return command;
     }
 
-    private static string Recipe(IReadOnlyList<string> images, string outputRoot, string stem, string extension, int crossfadeMs, int iterations, ulong seed, int bitrate)
+    private static string Recipe(
+        IReadOnlyList<string> images, string outputRoot, string stem, string extension, int crossfadeMs, int? iterations, ulong seed, int bitrate, IEnumerable<(string Key, object Value)> inversion)
     {
         var yaml = new StringBuilder();
         yaml.Append(CultureInfo.InvariantCulture, $"seed: {seed}\n");
@@ -115,7 +119,17 @@ internal static class JoinCommand
         yaml.Append("steps:\n  - id: decode\n    use: decode-image\n  - id: mel\n    use: image-to-mel\n");
         // One track: the inversion may use every core (results do not depend on it); the seed is --seed itself, so a
         // one-image join gives the bytes image-to-audio gives.
-        yaml.Append(CultureInfo.InvariantCulture, $"  - id: join\n    use: join\n    group: all\n    iterations: {iterations}\n    crossfade_ms: {crossfadeMs}\n    seed: {seed}\n    threads: 0\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"  - id: join\n    use: join\n    group: all\n    crossfade_ms: {crossfadeMs}\n    seed: {seed}\n    threads: 0\n");
+        if (iterations is { } count)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"    iterations: {count}\n");
+        }
+
+        foreach ((string key, object value) in inversion)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"    {key}: {value}\n");
+        }
+
         yaml.Append(CultureInfo.InvariantCulture, $"  - id: write\n    use: write-audio\n    format: {extension.TrimStart('.')}\n    name: {EngineConversion.Quote(EngineConversion.Literal(stem))}\n");
         if (extension == ".mp3")
         {

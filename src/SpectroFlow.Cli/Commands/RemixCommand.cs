@@ -87,7 +87,7 @@ internal static class RemixCommand
             AudioClip audio = JoinedInversion.Invert(
                 new SpectrogramConverter(track.Parameters) { MaxDegreeOfParallelism = 0 },
                 track,
-                new JoinedInversionOptions { Iterations = result.GetValue(shared.Iterations), Seed = result.GetValue(seed), CrossfadeColumns = crossfadeColumns },
+                shared.InversionOptions(result, result.GetValue(seed), crossfadeColumns),
                 Path.GetFileNameWithoutExtension(outputPath),
                 cancellationToken);
             context.Out.WriteLine(DiffusionArguments.WriteAudio(FitLength(OutputLevelling.Apply(audio), frames), outputPath, result.GetValue(shared.Bitrate)));

@@ -117,7 +117,7 @@ internal static class RiffCommand
             AudioClip audio = JoinedInversion.Invert(
                 new SpectrogramConverter(track.Parameters) { MaxDegreeOfParallelism = 0 },
                 track,
-                new JoinedInversionOptions { Iterations = result.GetValue(shared.Iterations), Seed = startSeed },
+                shared.InversionOptions(result, startSeed),
                 Path.GetFileNameWithoutExtension(outputPath),
                 cancellationToken);
             context.Out.WriteLine(DiffusionArguments.WriteAudio(OutputLevelling.Apply(audio), outputPath, result.GetValue(shared.Bitrate)));

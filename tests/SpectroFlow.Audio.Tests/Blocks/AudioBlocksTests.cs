@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using SpectroFlow.Audio.Blocks;
 using SpectroFlow.Audio.Clips;
 using SpectroFlow.Audio.Codecs;
+using SpectroFlow.Audio.Dsp;
 using SpectroFlow.Core.Blocks;
 using SpectroFlow.Core.Errors;
 using SpectroFlow.Core.IO;
@@ -174,7 +175,7 @@ public sealed class AudioBlocksTests
     {
         AudioClip input = Tone(1);
         MelSpectrogram mel = await new MelBlock(new MelOptions()).ProcessAsync(input, BlockTestContext.For(input), CancellationToken.None);
-        var block = new InvertBlock(new InvertOptions { Iterations = 4 });
+        var block = new InvertBlock(new InvertOptions { Iterations = 4, PhaseInit = PhaseInit.Random });
 
         AudioClip a = await block.ProcessAsync(mel, BlockTestContext.For(mel, seed: 7), CancellationToken.None);
         AudioClip b = await block.ProcessAsync(mel, BlockTestContext.For(mel, seed: 7), CancellationToken.None);
@@ -183,6 +184,29 @@ public sealed class AudioBlocksTests
         a.SampleRate.Should().Be(44100);
         a.Channels[0].Should().Equal(b.Channels[0]);
         a.Channels[0].SequenceEqual(c.Channels[0]).Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("pghi", "default", null, 32L)]
+    [InlineData("random", "draft", null, 8L)]
+    [InlineData("pghi", "high", 5, 5L)]
+    public async Task Invert_RecordsHowThePhasesWereMade(string phaseInit, string quality, int? iterations, long expectedIterations)
+    {
+        AudioClip input = Tone(1);
+        MelSpectrogram mel = await new MelBlock(new MelOptions()).ProcessAsync(input, BlockTestContext.For(input), CancellationToken.None);
+        var options = new InvertOptions
+        {
+            PhaseInit = Enum.Parse<PhaseInit>(phaseInit, ignoreCase: true),
+            Quality = Enum.Parse<InversionQuality>(quality, ignoreCase: true),
+            Iterations = iterations,
+        };
+        BlockContext context = BlockTestContext.For(mel);
+
+        await new InvertBlock(options).ProcessAsync(mel, context, CancellationToken.None);
+
+        context.OutputMetadata[InvertBlock.PhaseInitKey].Should().Be(phaseInit);
+        context.OutputMetadata[InvertBlock.QualityKey].Should().Be(quality);
+        context.OutputMetadata[InvertBlock.IterationsKey].Should().Be(expectedIterations);
     }
 
     [Fact]

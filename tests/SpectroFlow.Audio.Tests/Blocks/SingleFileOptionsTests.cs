@@ -1,5 +1,6 @@
 using SpectroFlow.Audio.Blocks;
 using SpectroFlow.Audio.Codecs;
+using SpectroFlow.Audio.Dsp;
 using SpectroFlow.Core.Blocks;
 using SpectroFlow.Core.Errors;
 using SpectroFlow.Core.Items;
@@ -98,12 +99,12 @@ public sealed class SingleFileOptionsTests
     {
         AudioClip tone = Tone(0.3, 44100);
         MelSpectrogram mel = await new MelBlock(new MelOptions()).ProcessAsync(tone, BlockTestContext.For(tone), CancellationToken.None);
-        var options = new InvertOptions { Seed = 7, Iterations = 2 };
+        var options = new InvertOptions { Seed = 7, Iterations = 2, PhaseInit = PhaseInit.Random };
 
         AudioClip a = await new InvertBlock(options).ProcessAsync(mel, BlockTestContext.For(mel, "a", seed: 1), CancellationToken.None);
         AudioClip b = await new InvertBlock(options).ProcessAsync(mel, BlockTestContext.For(mel, "b", seed: 2), CancellationToken.None);
-        AudioClip derivedA = await new InvertBlock(new InvertOptions { Iterations = 2 }).ProcessAsync(mel, BlockTestContext.For(mel, "a", seed: 1), CancellationToken.None);
-        AudioClip derivedB = await new InvertBlock(new InvertOptions { Iterations = 2 }).ProcessAsync(mel, BlockTestContext.For(mel, "b", seed: 2), CancellationToken.None);
+        AudioClip derivedA = await new InvertBlock(new InvertOptions { Iterations = 2, PhaseInit = PhaseInit.Random }).ProcessAsync(mel, BlockTestContext.For(mel, "a", seed: 1), CancellationToken.None);
+        AudioClip derivedB = await new InvertBlock(new InvertOptions { Iterations = 2, PhaseInit = PhaseInit.Random }).ProcessAsync(mel, BlockTestContext.For(mel, "b", seed: 2), CancellationToken.None);
 
         b.Channels[0].Should().Equal(a.Channels[0]);
         derivedB.Channels[0].Should().NotEqual(derivedA.Channels[0], "without the option each item has its own seed");

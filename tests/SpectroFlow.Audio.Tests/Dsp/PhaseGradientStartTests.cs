@@ -86,7 +86,7 @@ public sealed class PhaseGradientStartTests(ITestOutputHelper output)
 
         AudioClip pghi = converter.ToAudio(mel, pghiOptions);
         AudioClip oneThread = converter.ToAudio(mel, pghiOptions with { MaxDegreeOfParallelism = 1 });
-        AudioClip random = converter.ToAudio(mel, new InversionOptions { Iterations = 0 });
+        AudioClip random = converter.ToAudio(mel, new InversionOptions { Iterations = 0, PhaseInit = PhaseInit.Random });
         double pghiError = MelConvergence(converter, mel, pghi);
         double randomError = MelConvergence(converter, mel, random);
 
@@ -96,9 +96,20 @@ public sealed class PhaseGradientStartTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void ToAudio_DefaultPhaseInit_IsTheRandomStart()
+    public void ToAudio_Default_IsPghi_AndTheSeedChangesNothing()
     {
-        new InversionOptions().PhaseInit.Should().Be(PhaseInit.Random);
+        var converter = new SpectrogramConverter(SpectrogramParams.Riffusion);
+        MelSpectrogram mel = converter.ToMel(new AudioClip(SampleRate, [Fade(Signal("chirp"))], "chirp"));
+
+        AudioClip byDefault = converter.ToAudio(mel, new InversionOptions { Iterations = 4, Seed = 1 });
+        AudioClip otherSeed = converter.ToAudio(mel, new InversionOptions { Iterations = 4, Seed = 2 });
+        AudioClip pghi = converter.ToAudio(mel, new InversionOptions { Iterations = 4, PhaseInit = PhaseInit.Pghi });
+        AudioClip random = converter.ToAudio(mel, new InversionOptions { Iterations = 4, Seed = 1, PhaseInit = PhaseInit.Random });
+
+        new InversionOptions().PhaseInit.Should().Be(PhaseInit.Pghi);
+        byDefault.Channels[0].Should().Equal(pghi.Channels[0]);
+        otherSeed.Channels[0].Should().Equal(pghi.Channels[0]);
+        random.Channels[0].Should().NotEqual(pghi.Channels[0]);
     }
 
     [Fact]
@@ -160,7 +171,7 @@ public sealed class PhaseGradientStartTests(ITestOutputHelper output)
     {
         using var pool = new FramePool(s_geometry.FftSize, s_bins * 2, 0, CancellationToken.None);
         var griffinLim = new GriffinLim(s_geometry, s_bins, pool);
-        return griffinLim.Run(magnitudes, frames, iterations, 0.99, seed: 1, carried, frozenFrames: 0, finalSpectra: null, CancellationToken.None);
+        return griffinLim.Run(magnitudes, frames, iterations, 0.99, seed: 1, carried, frozenFrames: 0, finalSpectra: null, keepBest: false, inconsistency: default, CancellationToken.None);
     }
 
     /// <summary>|STFT(x)| [frame][bin &lt; s_bins], torch.stft framing.</summary>
