@@ -63,6 +63,33 @@ public sealed class PhaseGradientStartTests(ITestOutputHelper output)
         inner.Should().BeLessThan(0.02);
     }
 
+    /// <summary>Keeping the most consistent iterate: the inconsistency of the result never rises with more iterations.</summary>
+    [Theory]
+    [MemberData(nameof(Signals))]
+    public void KeepBest_InconsistencyNeverRisesWithMoreIterations(string signal)
+    {
+        float[] x = Signal(signal);
+        int frames = s_geometry.FrameCount(x.Length);
+        float[] magnitudes = Magnitudes(x, frames);
+        float[] start = PhaseGradientStart.Compute(magnitudes, frames, s_bins, s_geometry);
+
+        int[] counts = [0, 1, 2, 4, 8, 16, 32];
+        double[] convergence = [.. counts.Select(n => SpectralConvergence(magnitudes, Invert(magnitudes, frames, n, start, keepBest: true), frames, 0, frames))];
+        double[] history = new double[33];
+        using (var pool = new FramePool(s_geometry.FftSize, s_bins * 2, 0, CancellationToken.None))
+        {
+            new GriffinLim(s_geometry, s_bins, pool).Run(magnitudes, frames, 32, 0.99, 1, start, 0, null, keepBest: true, history, CancellationToken.None);
+        }
+
+        output.WriteLine($"{signal}, unfaded: SC of the result at {string.Join(", ", counts.Zip(convergence, (n, sc) => $"{n}: {sc:0.00000}"))}");
+        for (int i = 1; i < counts.Length; i++)
+        {
+            convergence[i].Should().BeLessThanOrEqualTo(convergence[i - 1]);
+        }
+
+        convergence[^1].Should().BeApproximately(history.Min(), 1e-4, "the result is the best iterate the run measured");
+    }
+
     [Fact]
     public void PghiStart_IsBitIdenticalWhenComputedTwice()
     {
@@ -167,11 +194,11 @@ public sealed class PhaseGradientStartTests(ITestOutputHelper output)
         return x;
     }
 
-    private static float[] Invert(float[] magnitudes, int frames, int iterations, ReadOnlySpan<float> carried)
+    private static float[] Invert(float[] magnitudes, int frames, int iterations, ReadOnlySpan<float> carried, bool keepBest = false)
     {
         using var pool = new FramePool(s_geometry.FftSize, s_bins * 2, 0, CancellationToken.None);
         var griffinLim = new GriffinLim(s_geometry, s_bins, pool);
-        return griffinLim.Run(magnitudes, frames, iterations, 0.99, seed: 1, carried, frozenFrames: 0, finalSpectra: null, keepBest: false, inconsistency: default, CancellationToken.None);
+        return griffinLim.Run(magnitudes, frames, iterations, 0.99, seed: 1, carried, frozenFrames: 0, finalSpectra: null, keepBest, inconsistency: default, CancellationToken.None);
     }
 
     /// <summary>|STFT(x)| [frame][bin &lt; s_bins], torch.stft framing.</summary>
