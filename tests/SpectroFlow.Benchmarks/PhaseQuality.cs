@@ -15,13 +15,14 @@ namespace SpectroFlow.Benchmarks;
 /// the reconstruction-quality table of BENCHMARKS.md. Cuts mono clips from every audio file in SOURCES (OUT/clips, the
 /// references), makes each clip's Riffusion image exactly as `audio-to-image` does (OUT/images, 8-bit PNG: what a user
 /// inverts), inverts every image with every configuration (OUT/recon/LABEL/CLIP.recon.wav, levelled as the CLI levels)
-/// and compares each reconstruction with its clip (metrics.py's "recon": band 0-10 kHz, gain-matched). Prints per clip
-/// and per configuration figures and writes OUT/results.json; `metrics.py quality OUT/clips OUT/recon/LABEL` checks them.
+/// and compares each reconstruction with its clip (metrics.py's "recon": band 0-10 kHz, gain-matched, at lag 0: see
+/// docs/decisions/2026-12-05-phase-reconstruction.md). Prints per clip and per configuration figures and writes
+/// OUT/results.json; scripts/phase-quality-table.py OUT makes BENCHMARKS.md's tables with metrics.py itself.
 /// </summary>
 internal static class PhaseQuality
 {
     private const string DefaultConfigs = "random:16,32,64,256:0-4;pghi:16,32,64,256";
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
 
     public static int Run(string[] args)
     {
@@ -53,7 +54,7 @@ internal static class PhaseQuality
                 double seconds = watch.Elapsed.TotalSeconds;
                 AudioClip levelled = OutputLevelling.Apply(raw);
                 AudioEncoder.WriteWav(Path.Combine(folder, name + ".recon.wav"), levelled);
-                AudioComparison comparison = AudioQualityMetrics.Compare(clip, levelled);
+                AudioComparison comparison = AudioQualityMetrics.Compare(clip, levelled, maxLagMs: 0);
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
                     $"{label,-18} {name,-48} SC {comparison.BandSpectralConvergenceGainMatched:0.0000}  LSD {comparison.BandLogSpectralDistanceDbGainMatched:0.00} dB  {seconds:0.000} s"));
@@ -71,7 +72,7 @@ internal static class PhaseQuality
             }
         }
 
-        File.WriteAllText(Path.Combine(output, "results.json"), JsonSerializer.Serialize(results, Indented));
+        File.WriteAllText(Path.Combine(output, "results.json"), JsonSerializer.Serialize(results, s_indented));
         return 0;
     }
 

@@ -23,6 +23,9 @@ internal static class PhaseGradientStart
     /// <summary>lambda / L^2 of the Gaussian equivalent to a Hann window of length L (the paper's Table I).</summary>
     public const double HannGamma = 0.25645;
 
+    private const double TwoPi = 2.0 * Math.PI;
+    private const double InverseTwoPi = 1.0 / TwoPi;
+
     /// <summary>Coefficients below this fraction of the largest magnitude are left at zero phase (the paper's tol).</summary>
     public const float DefaultRelativeTolerance = 1e-5f;
 
@@ -73,10 +76,12 @@ internal static class PhaseGradientStart
                 for (int k = 0; k < bins; k++)
                 {
                     int cell = row + k;
-                    (double sin, double cos) = Math.SinCos(Math.IEEERemainder(phase[cell] + shift * k, 2.0 * Math.PI));
+                    // Reduced to [0, 2 pi) in double, then a float sine and cosine: the phases need float precision only.
+                    double turns = (phase[cell] + shift * k) * InverseTwoPi;
+                    (float sin, float cos) = MathF.SinCos((float)((turns - Math.Floor(turns)) * TwoPi));
                     float s = magnitudes[cell];
-                    spectra[2 * cell] = (float)(s * cos);
-                    spectra[2 * cell + 1] = (float)(s * sin);
+                    spectra[2 * cell] = s * cos;
+                    spectra[2 * cell + 1] = s * sin;
                 }
             }
         }
