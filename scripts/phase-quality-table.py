@@ -39,14 +39,20 @@ def main(argv):
 
     clips = sorted(p.stem for p in (out / "clips").glob("*.wav"))
     labels = sorted(p.name for p in (out / "recon").iterdir() if p.is_dir())
+    # metrics.py takes about a second per pair: its figures are kept in OUT, keyed by file and modification time.
+    cache_path = out / f"metrics-cache-lag{lag:g}.json"
+    cache = json.loads(cache_path.read_text()) if cache_path.exists() else {}
     sc, lsd = {}, {}
     for label in labels:
         for clip in clips:
             recon = out / "recon" / label / f"{clip}.recon.wav"
             if recon.exists():
-                band = metrics.compare_audio(str(out / "clips" / f"{clip}.wav"), str(recon), lag)["band_0_10k"]
-                sc[(label, clip)] = band["spectral_convergence_gain_matched"]
-                lsd[(label, clip)] = band["log_spectral_distance_db_gain_matched"]
+                key = f"{label}/{clip}@{recon.stat().st_mtime_ns}"
+                if key not in cache:
+                    band = metrics.compare_audio(str(out / "clips" / f"{clip}.wav"), str(recon), lag)["band_0_10k"]
+                    cache[key] = [band["spectral_convergence_gain_matched"], band["log_spectral_distance_db_gain_matched"]]
+                sc[(label, clip)], lsd[(label, clip)] = cache[key]
+    cache_path.write_text(json.dumps(cache))
 
     iterations = sorted({int(l.split("-")[1]) for l in labels if l.startswith(("random-", "pghi-"))})
     columns = []

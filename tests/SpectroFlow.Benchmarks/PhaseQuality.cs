@@ -14,7 +14,9 @@ namespace SpectroFlow.Benchmarks;
 /// `phase-quality SOURCES OUT [--configs "random:16,32,64,256:0-4;pghi:16,32,64,256"] [--clip-seconds 5.11] [--per-file 2]`:
 /// the reconstruction-quality table of BENCHMARKS.md. Cuts mono clips from every audio file in SOURCES (OUT/clips, the
 /// references), makes each clip's Riffusion image exactly as `audio-to-image` does (OUT/images, 8-bit PNG: what a user
-/// inverts), inverts every image with every configuration (OUT/recon/LABEL/CLIP.recon.wav, levelled as the CLI levels)
+/// inverts), inverts every image with every configuration (OUT/recon/LABEL/CLIP.recon.wav, peak-normalised as the peer
+/// script writes Riffusion's reconstructions: the CLI's Riffusion-style levelling pushes peaky music to -12 dBFS RMS and
+/// clips it, which would hide the phase reconstruction behind the clipping)
 /// and compares each reconstruction with its clip (metrics.py's "recon": band 0-10 kHz, gain-matched, at lag 0: see
 /// docs/decisions/2026-12-05-phase-reconstruction.md). Prints per clip and per configuration figures and writes
 /// OUT/results.json; scripts/phase-quality-table.py OUT makes BENCHMARKS.md's tables with metrics.py itself.
@@ -52,9 +54,9 @@ internal static class PhaseQuality
                 var watch = Stopwatch.StartNew();
                 AudioClip raw = converter.ToAudio(mel, options, name);
                 double seconds = watch.Elapsed.TotalSeconds;
-                AudioClip levelled = OutputLevelling.Apply(raw);
-                AudioEncoder.WriteWav(Path.Combine(folder, name + ".recon.wav"), levelled);
-                AudioComparison comparison = AudioQualityMetrics.Compare(clip, levelled, maxLagMs: 0);
+                AudioClip normalised = PeakNormalised(raw);
+                AudioEncoder.WriteWav(Path.Combine(folder, name + ".recon.wav"), normalised);
+                AudioComparison comparison = AudioQualityMetrics.Compare(clip, normalised, maxLagMs: 0);
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
                     $"{label,-18} {name,-48} SC {comparison.BandSpectralConvergenceGainMatched:0.0000}  LSD {comparison.BandLogSpectralDistanceDbGainMatched:0.00} dB  {seconds:0.000} s"));
@@ -74,6 +76,22 @@ internal static class PhaseQuality
 
         File.WriteAllText(Path.Combine(output, "results.json"), JsonSerializer.Serialize(results, s_indented));
         return 0;
+    }
+
+    private static AudioClip PeakNormalised(AudioClip clip)
+    {
+        float peak = 0f;
+        foreach (float[] channel in clip.Channels)
+        {
+            foreach (float v in channel)
+            {
+                peak = Math.Max(peak, Math.Abs(v));
+            }
+        }
+
+        float gain = peak > 0f ? 32767f / 32768f / peak : 0f;
+        float[][] channels = [.. clip.Channels.Select(channel => channel.Select(v => v * gain).ToArray())];
+        return new AudioClip(clip.SampleRate, channels, clip.Name);
     }
 
     private static List<(string, AudioClip, MelSpectrogram)> PrepareClips(string sources, string output, SpectrogramConverter converter, double clipSeconds, int perFile)

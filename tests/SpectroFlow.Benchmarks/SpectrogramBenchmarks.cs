@@ -22,6 +22,9 @@ public class SpectrogramBenchmarks
     private MelSpectrogram _mel = null!;
     private SpectrogramImage _image = null!;
     private RealFft _fft = null!;
+    private float[] _linear = null!;
+    private int _usedBins;
+    private StftGeometry _geometry = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -33,6 +36,10 @@ public class SpectrogramBenchmarks
         _mel = _converter.ToMel(_clip);
         _image = SpectrogramImageMapper.ToImage(_mel);
         _fft = RealFft.Create(SpectrogramParams.Riffusion.FftSize);
+        _geometry = _converter.Geometry;
+        _usedBins = _converter.FilterBank.UsedBinCount;
+        using var pool = new FramePool(_geometry.FftSize, _converter.FilterBank.MelCount * 2 + _usedBins, maxDegreeOfParallelism: 1, CancellationToken.None);
+        _linear = _converter.ToLinear(_mel.Channels[0], _mel.Frames, pool);
     }
 
     [GlobalCleanup]
@@ -69,9 +76,18 @@ public class SpectrogramBenchmarks
         }
     }
 
-    [Benchmark(Description = "mel->audio, 32 GL iterations, 1 thread")]
+    [Benchmark(Description = "mel->audio, random start + 32 GL iterations (before PGHI), 1 thread")]
+    public AudioClip MelToAudioRandomSerial() => _serialConverter.ToAudio(_mel, new InversionOptions { PhaseInit = PhaseInit.Random, MaxDegreeOfParallelism = 1 });
+
+    [Benchmark(Description = "mel->audio, random start + 32 GL iterations (before PGHI), all cores")]
+    public AudioClip MelToAudioRandom() => _converter.ToAudio(_mel, new InversionOptions { PhaseInit = PhaseInit.Random });
+
+    [Benchmark(Description = "mel->audio, default (PGHI + 32 GL iterations), 1 thread")]
     public AudioClip MelToAudioSerial() => _serialConverter.ToAudio(_mel, new InversionOptions { MaxDegreeOfParallelism = 1 });
 
-    [Benchmark(Description = "mel->audio, 32 GL iterations, all cores")]
+    [Benchmark(Description = "mel->audio, default (PGHI + 32 GL iterations), all cores")]
     public AudioClip MelToAudio() => _converter.ToAudio(_mel);
+
+    [Benchmark(Description = "PGHI start alone (568 frames)")]
+    public float[] PghiStart() => PhaseGradientStart.Compute(_linear, _mel.Frames, _usedBins, _geometry);
 }

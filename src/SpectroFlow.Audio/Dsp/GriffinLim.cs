@@ -71,12 +71,15 @@ internal sealed class GriffinLim
         double bestError = double.PositiveInfinity;
         double targetEnergy = measure ? TargetEnergy(magnitudes, frames, frozenFrames) : 0.0;
 
-        var random = new DeterministicRandom(seed);
-        for (int i = 0; i < frames * bins; i++)
+        if (carried.Length < next.Length)
         {
-            float s = magnitudes[i];
-            next[2 * i] = s * random.NextSingle();
-            next[2 * i + 1] = s * random.NextSingle();
+            var random = new DeterministicRandom(seed);
+            for (int i = 0; i < frames * bins; i++)
+            {
+                float s = magnitudes[i];
+                next[2 * i] = s * random.NextSingle();
+                next[2 * i + 1] = s * random.NextSingle();
+            }
         }
 
         carried.CopyTo(next);

@@ -185,7 +185,7 @@ public static class JoinedInversion
                 if (pghi)
                 {
                     // The window's own PGHI phases, its first frames replaced by the spectra carried from the window before.
-                    float[] windowStart = PhaseGradientStart.Compute(linear, frames, bins, geometry);
+                    float[] windowStart = PhaseGradientStart.Compute(linear, frames, bins, geometry, pool);
                     carried.CopyTo(windowStart);
                     carried = windowStart;
                 }

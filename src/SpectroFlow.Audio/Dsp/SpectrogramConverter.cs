@@ -1,3 +1,4 @@
+using System.Buffers;
 using SpectroFlow.Core.Blocks;
 using SpectroFlow.Core.Errors;
 using SpectroFlow.Core.Items;
@@ -188,9 +189,7 @@ public sealed class SpectrogramConverter
             ulong seed = options.Seed + (ulong)c * 0x9E3779B97F4A7C15UL;
             var griffinLim = new GriffinLim(_geometry, _filterBank.UsedBinCount, pool);
             float[] wave = options.PhaseInit == PhaseInit.Pghi
-                ? griffinLim.Run(
-                    linear, mel.Frames, iterations, options.Momentum, seed, PhaseGradientStart.Compute(linear, mel.Frames, _filterBank.UsedBinCount, _geometry),
-                    frozenFrames: 0, finalSpectra: null, keepBest: true, inconsistency: default, cancellationToken)
+                ? RunFromPghi(griffinLim, linear, mel.Frames, iterations, options.Momentum, pool, cancellationToken)
                 : griffinLim.Run(linear, mel.Frames, iterations, options.Momentum, seed, cancellationToken);
             for (int i = 0; i < wave.Length; i++)
             {
@@ -201,6 +200,23 @@ public sealed class SpectrogramConverter
         }
 
         return new AudioClip(Parameters.SampleRate, channels, name);
+    }
+
+    private float[] RunFromPghi(GriffinLim griffinLim, float[] linear, int frames, int iterations, double momentum, FramePool pool, CancellationToken cancellationToken)
+    {
+        int bins = _filterBank.UsedBinCount;
+        float[] start = ArrayPool<float>.Shared.Rent(frames * bins * 2);
+        try
+        {
+            PhaseGradientStart.Compute(linear, frames, bins, _geometry, start, pool);
+            return griffinLim.Run(
+                linear, frames, iterations, momentum, seed: 0, start.AsSpan(0, frames * bins * 2),
+                frozenFrames: 0, finalSpectra: null, keepBest: true, inconsistency: default, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(start);
+        }
     }
 
     /// <summary>Linear magnitudes [frame][bin &lt; UsedBinCount] from a [mel][frame] matrix.</summary>
