@@ -88,10 +88,9 @@ internal static class PhaseGradientStart
         int stride = bins + 2;
         int gridCells = checked((frames + 2) * stride);
         Cell[] grid = ArrayPool<Cell>.Shared.Rent(gridCells);
-        double[] logs = ArrayPool<double>.Shared.Rent(cells);
         try
         {
-            var plan = new Plan(magnitudes, frames, bins, geometry, max, max * relativeTolerance, grid, logs);
+            var plan = new Plan(magnitudes, frames, bins, geometry, max, max * relativeTolerance, grid);
             Array.Fill(grid, new Cell { State = BelowTolerance }, 0, stride);
             Array.Fill(grid, new Cell { State = BelowTolerance }, gridCells - stride, stride);
             ForFrames(pool, frames, plan.Logs);
@@ -102,7 +101,6 @@ internal static class PhaseGradientStart
         finally
         {
             ArrayPool<Cell>.Shared.Return(grid);
-            ArrayPool<double>.Shared.Return(logs);
         }
     }
 
@@ -125,7 +123,7 @@ internal static class PhaseGradientStart
     /// </summary>
     private struct Cell
     {
-        /// <summary>The integrated phase (window-centre reference), reduced to [-pi, pi].</summary>
+        /// <summary>The integrated phase (window-centre reference), reduced to [-pi, pi]; before the integration, the log-magnitude.</summary>
         public float Phase;
 
         /// <summary>The phase advance to the next frame, hop * d phi / dx.</summary>
@@ -148,7 +146,7 @@ internal static class PhaseGradientStart
     private static bool IsPending(int state) => state <= PendingBase;
 
     /// <summary>The per-cell passes, each over a range of frames and independent of the others' ranges.</summary>
-    private sealed class Plan(float[] magnitudes, int frames, int bins, StftGeometry geometry, float max, float threshold, Cell[] grid, double[] logs)
+    private sealed class Plan(float[] magnitudes, int frames, int bins, StftGeometry geometry, float max, float threshold, Cell[] grid)
     {
         private readonly double _logMax = Math.Log(max);
 
@@ -157,11 +155,18 @@ internal static class PhaseGradientStart
 
         private readonly double _bucketScale = (Buckets - 1) / Math.Log(max / (double)threshold);
 
+        /// <summary>The log-magnitudes, kept in the cells' phase slots until the integration sets the phases.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // run once per clip: straight to optimised code
         public void Logs(int start, int end)
         {
-            for (int i = start * bins; i < end * bins; i++)
+            for (int t = start; t < end; t++)
             {
-                logs[i] = Math.Log(Math.Max(magnitudes[i], _floor));
+                int row = t * bins;
+                int gridRow = ((t + 1) * (bins + 2)) + 1;
+                for (int k = 0; k < bins; k++)
+                {
+                    grid[gridRow + k].Phase = (float)Math.Log(Math.Max(magnitudes[row + k], _floor));
+                }
             }
         }
 
@@ -170,6 +175,7 @@ internal static class PhaseGradientStart
         /// from centred differences of the log-magnitude (one-sided at the edges; bin 0 mirrors bin 1, as a real
         /// signal's spectrum does), and the cell's queue bucket.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // run once per clip: straight to optimised code
         public void Steps(int start, int end)
         {
             double n = geometry.FftSize;
@@ -183,22 +189,23 @@ internal static class PhaseGradientStart
             for (int t = start; t < end; t++)
             {
                 int row = t * bins;
-                int gridRow = (t + 1) * (bins + 2) + 1;
+                int gridRow = ((t + 1) * (bins + 2)) + 1;
                 grid[gridRow - 1] = new Cell { State = BelowTolerance };
                 grid[gridRow + bins] = new Cell { State = BelowTolerance };
 
                 // Frame 0 is centred on the reflect padding's mirror point, so |X| is even in time there: derivative 0.
-                int previous = t > 0 ? row - bins : row + bins;
-                int next = t + 1 < frames ? row + bins : row;
+                int stride = bins + 2;
+                int previous = t > 0 ? gridRow - stride : gridRow + stride;
+                int next = t + 1 < frames ? gridRow + stride : gridRow;
                 if (frames == 1)
                 {
-                    previous = next = row;
+                    previous = next = gridRow;
                 }
 
                 double scale = t + 1 < frames ? binScale / 2.0 : binScale;
                 for (int k = 0; k < bins; k++)
                 {
-                    int cell = row + k;
+                    int cell = gridRow + k;
                     double derivative;
                     if (bins == 1 || k == 0)
                     {
@@ -206,20 +213,19 @@ internal static class PhaseGradientStart
                     }
                     else if (k + 1 == bins)
                     {
-                        derivative = logs[cell] - logs[cell - 1];
+                        derivative = (double)grid[cell].Phase - grid[cell - 1].Phase;
                     }
                     else
                     {
-                        derivative = (logs[cell + 1] - logs[cell - 1]) / 2.0;
+                        derivative = ((double)grid[cell + 1].Phase - grid[cell - 1].Phase) / 2.0;
                     }
 
-                    ref Cell target = ref grid[gridRow + k];
-                    target.Phase = 0f;
+                    ref Cell target = ref grid[cell];
                     target.TimeStep = (float)(carrier * k + timeScale * derivative);
-                    target.BinStep = (float)(scale * (logs[next + k] - logs[previous + k]));
-                    if (magnitudes[cell] >= threshold)
+                    target.BinStep = (float)(scale * ((double)grid[next + k].Phase - grid[previous + k].Phase));
+                    if (magnitudes[row + k] >= threshold)
                     {
-                        target.State = PendingBase - Math.Clamp((int)((_logMax - logs[cell]) * _bucketScale), 0, Buckets - 1);
+                        target.State = PendingBase - Math.Clamp((int)((_logMax - target.Phase) * _bucketScale), 0, Buckets - 1);
                     }
                     else
                     {
@@ -230,6 +236,7 @@ internal static class PhaseGradientStart
         }
 
         /// <summary>Magnitudes with the integrated phases, moved from the window-centre phase to torch.stft's frame-start phase.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // run once per clip: straight to optimised code
         public void Spectra(int start, int end, float[] spectra)
         {
             double shift = -2.0 * Math.PI * (geometry.WindowOffset + geometry.WindowLength / 2.0) / geometry.FftSize;
@@ -296,6 +303,7 @@ internal static class PhaseGradientStart
     /// 0.015 dB each at the default tolerance; last in, first out within a bucket): every operation is O(1) instead of O(log cells), and the
     /// order is fixed by integer arithmetic on the input alone, so the result cannot depend on threads or timing.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // run once per clip: straight to optimised code
     private static void Integrate(Cell[] grid, int cells, int stride)
     {
         int[] heads = ArrayPool<int>.Shared.Rent(Buckets);
@@ -337,6 +345,7 @@ internal static class PhaseGradientStart
                     continue;
                 }
 
+                grid[seed].Phase = 0f;
                 Push(grid, heads, ref top, seed);
                 while (TryPop(grid, heads, ref top, out int cell))
                 {
