@@ -90,7 +90,16 @@ internal static class PhaseQuality
         }
 
         float gain = peak > 0f ? 32767f / 32768f / peak : 0f;
-        float[][] channels = [.. clip.Channels.Select(channel => channel.Select(v => v * gain).ToArray())];
+        var channels = new float[clip.ChannelCount][];
+        for (int c = 0; c < channels.Length; c++)
+        {
+            channels[c] = new float[clip.Frames];
+            for (int i = 0; i < clip.Frames; i++)
+            {
+                channels[c][i] = clip.Channels[c][i] * gain;
+            }
+        }
+
         return new AudioClip(clip.SampleRate, channels, clip.Name);
     }
 
