@@ -71,6 +71,7 @@ internal sealed class GriffinLim
         double bestError = double.PositiveInfinity;
         double targetEnergy = measure ? TargetEnergy(magnitudes, frames, frozenFrames) : 0.0;
 
+        // A start that covers every frame (PGHI) would overwrite all of the random phases: skip drawing them.
         if (carried.Length < next.Length)
         {
             var random = new DeterministicRandom(seed);
