@@ -62,17 +62,17 @@ public sealed class KillAndResumeTests : IDisposable
 
         (await CliRunner.RunAsync("run", recipe, "--output", clean)).ExitCode.Should().Be(0);
 
-        bool killedMidRun = await RunAndKillAfterFirstItemAsync(recipe, killed);
+        (bool killedMidRun, string childState) = await RunAndKillAfterFirstItemAsync(recipe, killed);
         CliResult resumed = await CliRunner.RunAsync("run", recipe, "--output", killed);
 
-        killedMidRun.Should().BeTrue("the child process should still have been working when it was killed");
+        killedMidRun.Should().BeTrue($"the child process should still have been working when it was killed ({childState})");
         resumed.ExitCode.Should().Be(0, resumed.Error);
         resumed.Output.Should().MatchRegex(@"[1-9]\d* items? skipped", "items finished before the kill are not redone");
         Hashes(killed).Should().Equal(Hashes(clean));
         Directory.GetFiles(killed, "*.partial", SearchOption.AllDirectories).Should().BeEmpty();
     }
 
-    private static async Task<bool> RunAndKillAfterFirstItemAsync(string recipe, string output)
+    private static async Task<(bool Running, string State)> RunAndKillAfterFirstItemAsync(string recipe, string output)
     {
         using Process process = ChildCli.Start("run", recipe, "--output", output);
         string manifest = Path.Combine(output, "manifest.jsonl");
@@ -89,9 +89,12 @@ public sealed class KillAndResumeTests : IDisposable
         }
 
         bool running = !process.HasExited;
+        string state = running
+            ? "running"
+            : $"it had exited with code {process.ExitCode} after {deadline.Elapsed.TotalSeconds:0.0} s, the manifest holding {(File.Exists(manifest) ? ReadLines(manifest) : 0)} lines";
         process.Kill(entireProcessTree: true); // SIGKILL
         await process.WaitForExitAsync();
-        return running;
+        return (running, state);
     }
 
     private static int ReadLines(string path)
