@@ -193,7 +193,8 @@ public sealed class GraphRunTests
         var watch = System.Diagnostics.Stopwatch.StartNew();
         RunReport report = await new RecipeRunner().RunAsync(plan, cts.Token).WaitAsync(s_timeout);
 
-        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
+        // Uncancelled, the run would take 1000 s; the bound is loose because test assemblies share two cores in CI.
+        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(15));
         report.Cancelled.Should().BeTrue();
         report.Errors.Should().BeEmpty();
         StepCounts source = report.Steps["numbers"];

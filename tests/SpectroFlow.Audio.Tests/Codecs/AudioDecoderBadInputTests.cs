@@ -59,14 +59,14 @@ public sealed class AudioDecoderBadInputTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    [Theory(Timeout = 20_000)]
+    [Theory]
     [MemberData(nameof(MalformedInputs))]
     public async Task Decode_MalformedFile_ThrowsInvalidAudioNamingFileAndProblem(string fileName, string hexContent, string expectedProblem)
     {
         string path = _directory.File(fileName);
         await File.WriteAllBytesAsync(path, Convert.FromHexString(hexContent));
 
-        Func<Task> decode = () => Task.Run(() => AudioDecoder.Decode(path));
+        Func<Task> decode = () => HangGuard.RunAsync(() => AudioDecoder.Decode(path), $"decoding {fileName}");
 
         (await decode.Should().ThrowExactlyAsync<InvalidAudioException>())
             .WithMessage($"Cannot decode '*{fileName}': *{expectedProblem}*");
@@ -90,7 +90,7 @@ public sealed class AudioDecoderBadInputTests : IDisposable
         decode.Should().ThrowExactly<InvalidAudioException>().WithMessage("*is a directory*");
     }
 
-    [Theory(Timeout = 60_000)]
+    [Theory]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
@@ -108,7 +108,7 @@ public sealed class AudioDecoderBadInputTests : IDisposable
         await AssertDecodesOrThrowsInvalidAudio(corrupted, $"corrupt-{seed}.mp3");
     }
 
-    [Theory(Timeout = 60_000)]
+    [Theory]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
@@ -129,7 +129,7 @@ public sealed class AudioDecoderBadInputTests : IDisposable
     {
         try
         {
-            await Task.Run(() => AudioDecoder.Decode(new MemoryStream(content), name));
+            await HangGuard.RunAsync(() => AudioDecoder.Decode(new MemoryStream(content), name), $"decoding {name}");
         }
         catch (InvalidAudioException ex)
         {
