@@ -67,10 +67,11 @@ public sealed class SingleFileEngineTests : IDisposable
     }
 
     [Theory]
-    [InlineData("riffusion", false)]
-    [InlineData("riffusion", true)]
-    [InlineData("chavinlo", false)]
-    public async Task ImageToAudio_OneFile_SameBytesAsTheRecipeAndTheHandWiredConversion(string preset, bool raw)
+    [InlineData("riffusion", Levelling.Peak)]
+    [InlineData("riffusion", Levelling.Riffusion)]
+    [InlineData("riffusion", Levelling.Raw)]
+    [InlineData("chavinlo", Levelling.Peak)]
+    public async Task ImageToAudio_OneFile_SameBytesAsTheRecipeAndTheHandWiredConversion(string preset, Levelling levelling)
     {
         string image = _directory.File(Path.Combine("in", "clip.png"));
         Directory.CreateDirectory(Path.GetDirectoryName(image)!);
@@ -100,7 +101,7 @@ public sealed class SingleFileEngineTests : IDisposable
                 use: invert
                 seed: 18446744073709551615
                 iterations: 3
-                levelling: {(raw ? "raw" : "riffusion")}
+                levelling: {OutputLevelling.Name(levelling)}
               - id: wav
                 use: write-audio
                 name: "{"{"}stem{"}"}"
@@ -111,7 +112,7 @@ public sealed class SingleFileEngineTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
 
         CliResult run = await CliRunner.RunAsync("run", recipe);
-        CliResult cli = await CliRunner.RunAsync(["image-to-audio", image, output, "--preset", preset, "--max-hz", "9000", "--seed", ulong.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), "--iterations", "3", .. raw ? new[] { "--raw" } : []]);
+        CliResult cli = await CliRunner.RunAsync(["image-to-audio", image, output, "--preset", preset, "--max-hz", "9000", "--seed", ulong.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), "--iterations", "3", .. levelling switch { Levelling.Raw => new[] { "--raw" }, Levelling.Riffusion => ["--levelling", "riffusion"], _ => [] }]);
 
         run.ExitCode.Should().Be(0, run.Output + run.Error);
         cli.ExitCode.Should().Be(0, cli.Error);
@@ -122,7 +123,7 @@ public sealed class SingleFileEngineTests : IDisposable
         SpectrogramImage read = SpectrogramPng.Read(image, fallback);
         read = read.WithParameters(read.Parameters with { MaxFrequency = 9000 });
         AudioClip audio = new SpectrogramConverter(read.Parameters).ToAudio(SpectrogramImageMapper.ToMel(read), new InversionOptions { Iterations = 3, Seed = ulong.MaxValue });
-        audio = !raw && read.Parameters.Scale == IntensityScale.PerImageMax ? OutputLevelling.Apply(audio) : audio;
+        audio = OutputLevelling.Apply(audio, OutputLevelling.For(levelling, read.Parameters.Scale));
         string handWired = _directory.File("hand.wav");
         AudioEncoder.Write(handWired, audio);
         bytes.Should().Equal(File.ReadAllBytes(handWired));

@@ -6,18 +6,8 @@ using SpectroFlow.Core.Items;
 
 namespace SpectroFlow.Audio.Blocks;
 
-/// <summary>Output levelling after inversion.</summary>
-public enum Levelling
-{
-    /// <summary>Riffusion's output levelling (<see cref="OutputLevelling.Apply"/>).</summary>
-    Riffusion,
-
-    /// <summary>The Griffin-Lim output as is.</summary>
-    Raw,
-}
-
 /// <summary>Options of <see cref="InvertBlock"/>.</summary>
-[ProducesMetadata(DecodeBlock.SampleRateKey, DecodeBlock.ChannelsKey, WorkItem.Keys.DurationSeconds, InvertBlock.PhaseInitKey, InvertBlock.QualityKey, InvertBlock.IterationsKey)]
+[ProducesMetadata(DecodeBlock.SampleRateKey, DecodeBlock.ChannelsKey, WorkItem.Keys.DurationSeconds, InvertBlock.PhaseInitKey, InvertBlock.QualityKey, InvertBlock.IterationsKey, InvertBlock.LevellingKey)]
 public sealed class InvertOptions : IBlockOptions, IDeclaresFormat
 {
     /// <summary>Griffin-Lim iterations; null uses the quality preset's (for <c>default</c>, the spectrogram parameters' value).</summary>
@@ -33,9 +23,9 @@ public sealed class InvertOptions : IBlockOptions, IDeclaresFormat
     [Description("draft (8 iterations), default (the spectrogram's, 32) or high (256); iterations, when set, wins.")]
     public InversionQuality Quality { get; init; } = InversionQuality.Default;
 
-    /// <summary>Output levelling (Riffusion's applies to per-image-max spectrograms; absolute-scale ones keep their level).</summary>
-    [Description("riffusion (normalise like Riffusion; per-image-max spectrograms only) or raw.")]
-    public Levelling Levelling { get; init; } = Levelling.Riffusion;
+    /// <summary>Output levelling of per-image-max spectrograms (absolute-scale ones keep their level).</summary>
+    [Description(OutputLevelling.OptionDescription)]
+    public Levelling Levelling { get; init; } = Levelling.Peak;
 
     /// <summary>
     /// Threads one item's Griffin-Lim may use (0 = every core); results do not depend on it. Default 1: the step
@@ -78,13 +68,17 @@ public sealed class InvertBlock(InvertOptions options) : SyncBlock<MelSpectrogra
     /// <summary>Metadata key: the Griffin-Lim iterations that ran.</summary>
     public const string IterationsKey = "inversion_iterations";
 
+    /// <summary>Metadata key: the output levelling that was applied (<c>peak</c>, <c>riffusion</c> or <c>raw</c>).</summary>
+    public const string LevellingKey = "levelling";
+
     /// <summary>Records how an inversion was made in <paramref name="metadata"/> (the manifest keeps it with the output).</summary>
-    public static void RecordInversion(IDictionary<string, object> metadata, PhaseInit phaseInit, InversionQuality quality, int iterations)
+    public static void RecordInversion(IDictionary<string, object> metadata, PhaseInit phaseInit, InversionQuality quality, int iterations, Levelling levelling)
     {
         ArgumentNullException.ThrowIfNull(metadata);
         metadata[PhaseInitKey] = InversionSettings.Name(phaseInit);
         metadata[QualityKey] = InversionSettings.Name(quality);
         metadata[IterationsKey] = (long)iterations;
+        metadata[LevellingKey] = OutputLevelling.Name(levelling);
     }
 
     /// <inheritdoc/>
@@ -99,13 +93,12 @@ public sealed class InvertBlock(InvertOptions options) : SyncBlock<MelSpectrogra
             PhaseInit = options.PhaseInit,
         };
         AudioClip audio = SpectrogramConverter.For(context.Run, input.Parameters).ToAudio(input, inversion, context.Item.Key, cancellationToken);
-        // Riffusion's levelling rescales to a loudness target, which would undo an absolute-scale spectrogram's level.
-        bool level = options.Levelling == Levelling.Riffusion && input.Parameters.Scale == Core.Spectrograms.IntensityScale.PerImageMax;
-        AudioClip clip = level ? OutputLevelling.Apply(audio) : audio;
+        Levelling levelling = OutputLevelling.For(options.Levelling, input.Parameters.Scale);
+        AudioClip clip = OutputLevelling.Apply(audio, levelling);
         context.OutputMetadata[DecodeBlock.SampleRateKey] = (long)clip.SampleRate;
         context.OutputMetadata[DecodeBlock.ChannelsKey] = (long)clip.ChannelCount;
         context.OutputMetadata[WorkItem.Keys.DurationSeconds] = clip.DurationSeconds;
-        RecordInversion(context.OutputMetadata, options.PhaseInit, options.Quality, iterations);
+        RecordInversion(context.OutputMetadata, options.PhaseInit, options.Quality, iterations, levelling);
         return clip;
     }
 }

@@ -10,7 +10,8 @@ namespace SpectroFlow.Audio.Blocks;
 
 /// <summary>Options of <see cref="JoinBlock"/>.</summary>
 [ProducesMetadata(
-    DecodeBlock.SampleRateKey, DecodeBlock.ChannelsKey, WorkItem.Keys.DurationSeconds, JoinBlock.PartsKey, InvertBlock.PhaseInitKey, InvertBlock.QualityKey, InvertBlock.IterationsKey)]
+    DecodeBlock.SampleRateKey, DecodeBlock.ChannelsKey, WorkItem.Keys.DurationSeconds, JoinBlock.PartsKey, InvertBlock.PhaseInitKey, InvertBlock.QualityKey, InvertBlock.IterationsKey,
+    InvertBlock.LevellingKey)]
 public sealed class JoinOptions : IBlockOptions, IDeclaresFormat
 {
     /// <summary>Griffin-Lim iterations per window; null uses the quality preset's (for <c>default</c>, the parameters' 32).</summary>
@@ -41,9 +42,9 @@ public sealed class JoinOptions : IBlockOptions, IDeclaresFormat
     [Description("Columns consecutive windows share (phases carried over, output crossfaded).")]
     public int OverlapColumns { get; init; } = 128;
 
-    /// <summary>Output levelling, once for the whole track.</summary>
-    [Description("riffusion (Riffusion's levelling, once for the whole track; per-image-max spectrograms only) or raw.")]
-    public Levelling Levelling { get; init; } = Levelling.Riffusion;
+    /// <summary>Output levelling of per-image-max spectrograms, once for the whole track.</summary>
+    [Description(OutputLevelling.OptionDescription)]
+    public Levelling Levelling { get; init; } = Levelling.Peak;
 
     /// <summary>Threads for the inversion (0 = every core); results do not depend on it.</summary>
     [Range(0, 1024)]
@@ -73,7 +74,7 @@ public sealed class JoinOptions : IBlockOptions, IDeclaresFormat
 /// <c>join</c>: a group of mel spectrograms (the images of a folder, in natural order) to ONE audio clip, inverted as
 /// one phase-continuous signal (see <see cref="JoinedInversion"/>), so the seams do not click. Parts keep their
 /// loudness relative to each other (the EXIF MAX_VALUE that <c>decode-image</c> puts in <c>max_value</c>), then
-/// Riffusion's levelling is applied once to the whole track. Every part must have the same parameters and height (a
+/// the output is levelled once for the whole track. Every part must have the same parameters and height (a
 /// mismatch fails the group with one line naming the part). One part is a plain inversion (logged). A part that
 /// failed upstream never arrives: the group is joined from the parts that did (the failure is in the run's errors).
 /// </summary>
@@ -131,13 +132,13 @@ public sealed class JoinBlock(JoinOptions options) : IGroupBlock<MelSpectrogram,
         AudioClip audio = await Task.Run(
             () => JoinedInversion.Invert(SpectrogramConverter.For(context.Run, parameters), track, inversion, context.Item.Key, cancellationToken),
             cancellationToken).ConfigureAwait(false);
-        bool level = options.Levelling == Levelling.Riffusion && parameters.Scale == IntensityScale.PerImageMax;
-        AudioClip clip = level ? OutputLevelling.Apply(audio) : audio;
+        Levelling levelling = OutputLevelling.For(options.Levelling, parameters.Scale);
+        AudioClip clip = OutputLevelling.Apply(audio, levelling);
         context.OutputMetadata[DecodeBlock.SampleRateKey] = (long)clip.SampleRate;
         context.OutputMetadata[DecodeBlock.ChannelsKey] = (long)clip.ChannelCount;
         context.OutputMetadata[WorkItem.Keys.DurationSeconds] = clip.DurationSeconds;
         context.OutputMetadata[PartsKey] = partCount;
-        InvertBlock.RecordInversion(context.OutputMetadata, options.PhaseInit, options.Quality, iterations);
+        InvertBlock.RecordInversion(context.OutputMetadata, options.PhaseInit, options.Quality, iterations, levelling);
         return clip;
     }
 

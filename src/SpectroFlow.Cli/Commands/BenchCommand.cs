@@ -89,7 +89,7 @@ internal static class BenchCommand
         {
             SpectrogramImage image = SpectrogramPng.Read(pngPath);
             AudioClip audio = converter.ToAudio(SpectrogramImageMapper.ToMel(image), cancellationToken: cancellationToken);
-            AudioEncoder.Write(wavPath, OutputLevelling.Apply(audio));
+            AudioEncoder.Write(wavPath, OutputLevelling.ApplyRiffusion(audio));
         }
 
         double oneShot = Median(runs, () => RunProcess(Environment.ProcessPath!, ["audio-to-image", clips[0], Path.Combine(scratch, "oneshot.png")]));

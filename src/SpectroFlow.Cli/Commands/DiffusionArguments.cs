@@ -130,8 +130,8 @@ internal sealed class DiffusionArguments
         }
     }
 
-    /// <summary>Writes a PNG (with EXIF) or inverts the image and writes audio levelled like Riffusion.</summary>
-    public static string WriteImageOrAudio(SpectrogramImage image, string path, JoinedInversionOptions inversion, int bitrate, CancellationToken cancellationToken)
+    /// <summary>Writes a PNG (with EXIF) or inverts the image and writes audio levelled as <paramref name="levelling"/> says.</summary>
+    public static string WriteImageOrAudio(SpectrogramImage image, string path, JoinedInversionOptions inversion, Levelling levelling, int bitrate, CancellationToken cancellationToken)
     {
         if (Path.GetExtension(path).Equals(".png", StringComparison.OrdinalIgnoreCase))
         {
@@ -142,7 +142,7 @@ internal sealed class DiffusionArguments
         MelSpectrogram mel = SpectrogramImageMapper.ToMel(image);
         var converter = new SpectrogramConverter(mel.Parameters) { MaxDegreeOfParallelism = 0 };
         var options = new InversionOptions { Iterations = inversion.Iterations, Seed = inversion.Seed, PhaseInit = inversion.PhaseInit, MaxDegreeOfParallelism = 0 };
-        AudioClip audio = OutputLevelling.Apply(converter.ToAudio(mel, options, image.Name, cancellationToken));
+        AudioClip audio = OutputLevelling.Apply(converter.ToAudio(mel, options, image.Name, cancellationToken), OutputLevelling.For(levelling, mel.Parameters.Scale));
         return WriteAudio(audio, path, bitrate);
     }
 

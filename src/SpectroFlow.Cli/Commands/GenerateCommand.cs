@@ -74,6 +74,7 @@ internal static class GenerateCommand
                 generated.ToSpectrogram(Path.GetFileNameWithoutExtension(outputPath)),
                 outputPath,
                 shared.InversionOptions(result, seedValue),
+                shared.Inversion.LevellingValue(result),
                 result.GetValue(shared.Bitrate),
                 cancellationToken);
             context.Out.WriteLine(written);

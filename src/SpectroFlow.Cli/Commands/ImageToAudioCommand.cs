@@ -5,7 +5,7 @@ using SpectroFlow.Core.Items;
 
 namespace SpectroFlow.Cli.Commands;
 
-/// <summary><c>image-to-audio IN.png OUT.(wav|mp3)</c>: inverse mel + Griffin-Lim, levelled like Riffusion.</summary>
+/// <summary><c>image-to-audio IN.png OUT.(wav|mp3)</c>: inverse mel, PGHI + Griffin-Lim, then output levelling.</summary>
 internal static class ImageToAudioCommand
 {
     public static Command Create(CliContext context)
@@ -13,7 +13,7 @@ internal static class ImageToAudioCommand
         var input = new Argument<string>("input") { Description = "Spectrogram PNG (parameters from its EXIF, else the preset)" };
         var output = new Argument<string>("output") { Description = "Output audio: .wav, .mp3, .flac or .ogg (flac and ogg through ffmpeg)" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of Griffin-Lim's random initial phases (--phase-init random)", DefaultValueFactory = _ => 0 };
-        var raw = new Option<bool>("--raw") { Description = "No output levelling (Riffusion normalises peak, RMS to -12 dBFS, then peak to -0.1 dBFS)" };
+        var raw = new Option<bool>("--raw") { Description = "No output levelling: the same as --levelling raw" };
         var bitrate = new Option<int>("--bitrate") { Description = "MP3 bitrate in kbit/s", DefaultValueFactory = _ => 192 };
         var floatWav = new Option<bool>("--float") { Description = "Write 32-bit float WAV instead of 16-bit PCM" };
         var format = new Option<string>("--format") { Description = "Folder input: the audio format written (wav or mp3; a file output takes its extension's)", DefaultValueFactory = _ => "wav" };
@@ -22,6 +22,21 @@ internal static class ImageToAudioCommand
         var command = new Command("image-to-audio", "Convert a spectrogram image back into audio; a folder input converts every PNG in it") { input, output, seed, raw, bitrate, floatWav, format };
         parameters.AddTo(command, includeIterations: true);
         inversionArguments.AddTo(command);
+        IEnumerable<(string Key, object Value)> InvertOptions(ParseResult result)
+        {
+            if (result.GetValue(raw))
+            {
+                if (result.GetResult(inversionArguments.Levelling) is { Implicit: false } && result.GetValue(inversionArguments.Levelling) != "raw")
+                {
+                    throw new UsageException($"--raw and --levelling {result.GetValue(inversionArguments.Levelling)} contradict each other; give one");
+                }
+
+                return inversionArguments.BlockOptions(result).Select(o => o.Key == "levelling" ? (o.Key, (object)"raw") : o);
+            }
+
+            return inversionArguments.BlockOptions(result);
+        }
+
         command.SetAction((result, cancellationToken) => context.RunAsync(async () =>
         {
             string inputPath = result.GetRequiredValue(input);
@@ -33,7 +48,7 @@ internal static class ImageToAudioCommand
                     throw new UsageException("with a folder input only --preset and --iterations of the spectrogram parameters apply (each image's EXIF gives the rest)");
                 }
 
-                List<(string Key, object Value)> invert = [("use", "invert"), ("levelling", result.GetValue(raw) ? "raw" : "riffusion"), .. inversionArguments.BlockOptions(result)];
+                List<(string Key, object Value)> invert = [("use", "invert"), .. InvertOptions(result)];
                 if (result.GetValue(parameters.Iterations) is { } iterations)
                 {
                     invert.Add(("iterations", iterations));
@@ -87,7 +102,7 @@ internal static class ImageToAudioCommand
             write.Add(("name", EngineConversion.Literal(stem)));
             // One file: Griffin-Lim may use every core (results do not depend on it).
             List<(string Key, object Value)> inversion =
-                [("use", "invert"), ("levelling", result.GetValue(raw) ? "raw" : "riffusion"), ("seed", result.GetValue(seed)), ("threads", 0), .. inversionArguments.BlockOptions(result)];
+                [("use", "invert"), ("seed", result.GetValue(seed)), ("threads", 0), .. InvertOptions(result)];
             if (result.GetValue(parameters.Iterations) is { } count)
             {
                 inversion.Add(("iterations", count));

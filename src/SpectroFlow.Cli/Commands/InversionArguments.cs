@@ -3,7 +3,10 @@ using SpectroFlow.Audio.Dsp;
 
 namespace SpectroFlow.Cli.Commands;
 
-/// <summary><c>--phase-init</c> and <c>--quality</c>: how every command that makes audio reconstructs the phases.</summary>
+/// <summary>
+/// <c>--phase-init</c>, <c>--quality</c> and <c>--levelling</c>: how every command that makes audio reconstructs the
+/// phases and levels the result.
+/// </summary>
 internal sealed class InversionArguments
 {
     public Option<string> PhaseInit { get; } = new("--phase-init")
@@ -18,12 +21,20 @@ internal sealed class InversionArguments
         DefaultValueFactory = _ => "default",
     };
 
+    public Option<string> Levelling { get; } = new("--levelling")
+    {
+        Description = OutputLevelling.OptionDescription,
+        DefaultValueFactory = _ => "peak",
+    };
+
     public void AddTo(Command command)
     {
         PhaseInit.AcceptOnlyFromAmong("pghi", "random");
         Quality.AcceptOnlyFromAmong("draft", "default", "high");
+        Levelling.AcceptOnlyFromAmong("peak", "riffusion", "raw");
         command.Options.Add(PhaseInit);
         command.Options.Add(Quality);
+        command.Options.Add(Levelling);
     }
 
     public PhaseInit PhaseInitValue(ParseResult result) =>
@@ -36,9 +47,16 @@ internal sealed class InversionArguments
         _ => InversionQuality.Default,
     };
 
-    /// <summary>The block options (<c>phase_init</c>, <c>quality</c>) for a recipe built from the command line.</summary>
+    public Levelling LevellingValue(ParseResult result) => result.GetValue(Levelling) switch
+    {
+        "riffusion" => Audio.Dsp.Levelling.Riffusion,
+        "raw" => Audio.Dsp.Levelling.Raw,
+        _ => Audio.Dsp.Levelling.Peak,
+    };
+
+    /// <summary>The block options (<c>phase_init</c>, <c>quality</c>, <c>levelling</c>) for a recipe built from the command line.</summary>
     public IEnumerable<(string Key, object Value)> BlockOptions(ParseResult result) =>
-        [("phase_init", result.GetValue(PhaseInit) ?? "pghi"), ("quality", result.GetValue(Quality) ?? "default")];
+        [("phase_init", result.GetValue(PhaseInit) ?? "pghi"), ("quality", result.GetValue(Quality) ?? "default"), ("levelling", OutputLevelling.Name(LevellingValue(result)))];
 
     /// <summary>The iterations to run: <paramref name="explicitIterations"/> when given, else the quality preset's.</summary>
     public int Iterations(ParseResult result, int? explicitIterations, int parameterIterations = 32) =>

@@ -90,7 +90,7 @@ internal static class RemixCommand
                 shared.InversionOptions(result, result.GetValue(seed), crossfadeColumns),
                 Path.GetFileNameWithoutExtension(outputPath),
                 cancellationToken);
-            context.Out.WriteLine(DiffusionArguments.WriteAudio(FitLength(OutputLevelling.Apply(audio), frames), outputPath, result.GetValue(shared.Bitrate)));
+            context.Out.WriteLine(DiffusionArguments.WriteAudio(FitLength(OutputLevelling.Apply(audio, shared.Inversion.LevellingValue(result)), frames), outputPath, result.GetValue(shared.Bitrate)));
         }));
         return command;
     }

@@ -120,7 +120,7 @@ internal static class RiffCommand
                 shared.InversionOptions(result, startSeed),
                 Path.GetFileNameWithoutExtension(outputPath),
                 cancellationToken);
-            context.Out.WriteLine(DiffusionArguments.WriteAudio(OutputLevelling.Apply(audio), outputPath, result.GetValue(shared.Bitrate)));
+            context.Out.WriteLine(DiffusionArguments.WriteAudio(OutputLevelling.Apply(audio, shared.Inversion.LevellingValue(result)), outputPath, result.GetValue(shared.Bitrate)));
         }));
         return command;
     }

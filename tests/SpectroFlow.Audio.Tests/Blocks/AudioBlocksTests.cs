@@ -233,14 +233,19 @@ public sealed class AudioBlocksTests
     }
 
     [Fact]
-    public async Task Invert_RawLevelling_DiffersFromRiffusion()
+    public async Task Invert_DefaultLevelling_IsTheRawReconstructionWithItsPeakAtMinusPointOneDbfs_AndIsRecorded()
     {
         AudioClip input = Tone(0.5);
         MelSpectrogram mel = await new MelBlock(new MelOptions()).ProcessAsync(input, BlockTestContext.For(input), CancellationToken.None);
         AudioClip raw = await new InvertBlock(new InvertOptions { Iterations = 2, Levelling = Levelling.Raw }).ProcessAsync(mel, BlockTestContext.For(mel), CancellationToken.None);
-        AudioClip levelled = await new InvertBlock(new InvertOptions { Iterations = 2 }).ProcessAsync(mel, BlockTestContext.For(mel), CancellationToken.None);
+        BlockContext context = BlockTestContext.For(mel);
+        AudioClip levelled = await new InvertBlock(new InvertOptions { Iterations = 2 }).ProcessAsync(mel, context, CancellationToken.None);
+
         raw.Frames.Should().Be(levelled.Frames);
-        raw.Channels[0].SequenceEqual(levelled.Channels[0]).Should().BeFalse();
+        float gain = OutputLevelling.PeakTarget is var target && raw.Channels[0].Max(MathF.Abs) is var peak ? (float)(target / peak) : 0;
+        levelled.Channels[0].Should().Equal(raw.Channels[0].Select(v => v * gain), (a, b) => Math.Abs(a - b) < 1e-7f);
+        levelled.Channels[0].Max(MathF.Abs).Should().BeApproximately((float)OutputLevelling.PeakTarget, 1e-6f);
+        context.OutputMetadata[InvertBlock.LevellingKey].Should().Be("peak");
     }
 
     [Fact]

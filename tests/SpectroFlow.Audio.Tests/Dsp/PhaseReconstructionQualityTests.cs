@@ -46,6 +46,39 @@ public sealed class PhaseReconstructionQualityTests(ITestOutputHelper output)
         pghi[3].Should().BeLessThan(random.Min(), "the default beats Riffusion's method whatever its seed");
     }
 
+    /// <summary>
+    /// The bundled samples' crest factors exceed 12 dB, so Riffusion's -12 dBFS RMS gain clips their peaks (SC up 10-60 %);
+    /// Riffusion's clip has a lower crest factor and is not clipped.
+    /// </summary>
+    [Theory]
+    [InlineData("samples/groove_a_minor_96bpm.wav", true)]
+    [InlineData("samples/house_c_major_124bpm.mp3", true)]
+    [InlineData("samples/lofi_d_dorian_80bpm.ogg", true)]
+    [InlineData("riffusion", false)]
+    public void DefaultLevelling_KeepsTheReconstructionsFidelity_WhereRiffusionsClips(string clipName, bool clippedByRiffusionsLevelling)
+    {
+        AudioClip clip = Clip(clipName);
+        AudioClip raw = s_converter.ToAudio(EightBit(s_converter.ToMel(clip)), new InversionOptions());
+
+        double rawSc = Convergence(clip, raw);
+        double peakSc = Convergence(clip, OutputLevelling.Apply(raw, Levelling.Peak));
+        double riffusionSc = Convergence(clip, OutputLevelling.Apply(raw, Levelling.Riffusion));
+
+        output.WriteLine($"{clipName}: SC raw {rawSc:0.0000}, peak levelling {peakSc:0.0000}, Riffusion's levelling {riffusionSc:0.0000}");
+        peakSc.Should().BeApproximately(rawSc, rawSc * 1e-3, "a gain does not change the gain-matched convergence");
+        if (clippedByRiffusionsLevelling)
+        {
+            riffusionSc.Should().BeGreaterThan(peakSc * 1.05, "Riffusion's -12 dBFS RMS gain clips this clip's peaks");
+        }
+        else
+        {
+            riffusionSc.Should().BeApproximately(peakSc, peakSc * 2e-3, "without clipping the two levellings differ only by int16 rounding");
+        }
+    }
+
+    private static double Convergence(AudioClip clip, AudioClip reconstruction) =>
+        AudioQualityMetrics.Compare(clip, reconstruction, maxLagMs: 0).BandSpectralConvergenceGainMatched;
+
     private static double Convergence(AudioClip clip, MelSpectrogram mel, InversionOptions options) =>
         AudioQualityMetrics.Compare(clip, s_converter.ToAudio(mel, options), maxLagMs: 0).BandSpectralConvergenceGainMatched;
 
