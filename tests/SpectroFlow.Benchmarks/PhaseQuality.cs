@@ -15,8 +15,8 @@ namespace SpectroFlow.Benchmarks;
 /// the reconstruction-quality table of BENCHMARKS.md. Cuts mono clips from every audio file in SOURCES (OUT/clips, the
 /// references), makes each clip's Riffusion image exactly as `audio-to-image` does (OUT/images, 8-bit PNG: what a user
 /// inverts), inverts every image with every configuration (OUT/recon/LABEL/CLIP.recon.wav, peak-normalised as the peer
-/// script writes Riffusion's reconstructions: the CLI's Riffusion-style levelling pushes peaky music to -12 dBFS RMS and
-/// clips it, which would hide the phase reconstruction behind the clipping)
+/// script writes Riffusion's reconstructions and as the CLI's default levelling does; `--levelling riffusion` would
+/// clip peaky music and hide the phase reconstruction behind the clipping)
 /// and compares each reconstruction with its clip (metrics.py's "recon": band 0-10 kHz, gain-matched, at lag 0: see
 /// docs/decisions/2026-12-05-phase-reconstruction.md). Prints per clip and per configuration figures and writes
 /// OUT/results.json; scripts/phase-quality-table.py OUT makes BENCHMARKS.md's tables with metrics.py itself.
