@@ -5,8 +5,9 @@ using System.Globalization;
 namespace SpectroFlow.Cli;
 
 /// <summary>
-/// Parse errors in words: a value that does not convert to a numeric option's type reads
-/// <c>--seed: '-1' is not a whole number from 0 to 18446744073709551615</c> instead of naming a .NET type.
+/// Parse errors in words, one line each: a value that does not convert to a numeric option's type reads
+/// <c>--seed: '-1' is not a whole number from 0 to 18446744073709551615</c> instead of naming a .NET type, and a value
+/// outside an option's list reads <c>--quality: 'bogus' is not one of default, draft, high</c>.
 /// </summary>
 internal static class ParseErrorText
 {
@@ -19,9 +20,15 @@ internal static class ParseErrorText
             ArgumentResult { Parent: OptionResult result } => result.Option,
             _ => null,
         };
+        if (option is not null && AllowedValues(option) is { Count: > 0 } allowed
+            && error.SymbolResult!.Tokens.FirstOrDefault(t => !allowed.Contains(t.Value)) is { } outside)
+        {
+            return $"{option.Name}: '{outside.Value}' is not one of {string.Join(", ", allowed)}";
+        }
+
         if (option is null || Accepts(Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType) is not { } accepts)
         {
-            return error.Message;
+            return OneLine(error.Message);
         }
 
         Token? bad = error.SymbolResult!.Tokens.FirstOrDefault(t => !accepts.Parses(t.Value));
@@ -40,6 +47,13 @@ internal static class ParseErrorText
             _ => null,
         };
     }
+
+    /// <summary>The values an option limited by <c>AcceptOnlyFromAmong</c> offers (its completions), in their order.</summary>
+    private static List<string> AllowedValues(Option option) =>
+        option.ValueType == typeof(string) ? [.. option.GetCompletions(System.CommandLine.Completions.CompletionContext.Empty).Select(c => c.Label)] : [];
+
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private sealed record Kind(string Words, Func<string, bool> Parses);
 }

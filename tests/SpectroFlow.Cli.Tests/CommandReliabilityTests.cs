@@ -49,6 +49,8 @@ public sealed class CommandReliabilityTests : IDisposable
     [InlineData("image-to-audio|a.png|b.wav|--bitrate|1.5", "error: --bitrate: '1.5' is not a whole number")]
     [InlineData("audio-to-image|a.wav|b.png|--power|x", "error: --power: 'x' is not a number")]
     [InlineData("run|r.yaml|--shard-count|two", "error: --shard-count: 'two' is not a whole number")]
+    [InlineData("image-to-audio|a.png|b.wav|--levelling|loud", "error: --levelling: 'loud' is not one of peak, raw, riffusion")]
+    [InlineData("join|dir|b.wav|--quality|bogus", "error: --quality: 'bogus' is not one of default, draft, high")]
     public async Task BadOptionValue_OneLineNamingTheOptionAndWhatItAccepts_NoTypeNames(string args, string expected)
     {
         CliResult result = await CliRunner.RunAsync(args.Split('|'));
