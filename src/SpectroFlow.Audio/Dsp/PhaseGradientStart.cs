@@ -18,8 +18,9 @@ namespace SpectroFlow.Audio.Dsp;
 /// d phi / dx = 2 pi w + (1 / lambda) d log|V| / dw and d phi / dw = -lambda d log|V| / dx,
 /// x in samples and w in cycles per sample. torch.stft references frame t's phase to the start of its n_fft frame,
 /// whose window centre sits c = WindowOffset + L / 2 samples later, which multiplies bin k by e^{-2 pi i k c / n_fft}.
-/// The integration is sequential; the per-cell passes around it may run on several threads. Nothing depends on timing
-/// or thread count: the same magnitudes give the same bits.
+/// The integration runs in blocks of frames, each integrated on its own (several at once when a pool is given) and
+/// joined at the seams by one phase offset per island; the per-cell passes around it may also run on several
+/// threads. Nothing depends on timing or thread count: the same magnitudes give the same bits.
 /// </remarks>
 internal static class PhaseGradientStart
 {
@@ -40,7 +41,7 @@ internal static class PhaseGradientStart
     /// <summary>
     /// Interleaved (re, im) spectra [frame][bin] with the given magnitudes ([frame][bin], <paramref name="bins"/>
     /// per frame, the first bins of the STFT of <paramref name="geometry"/>) and PGHI phases. The per-cell passes run
-    /// on <paramref name="pool"/> when given (the integration itself is sequential); the bits do not depend on it.
+    /// on <paramref name="pool"/> when given (the integration too, block by block); the bits do not depend on it.
     /// </summary>
     public static float[] Compute(float[] magnitudes, int frames, int bins, StftGeometry geometry, FramePool? pool = null, float relativeTolerance = DefaultRelativeTolerance)
     {
@@ -95,8 +96,17 @@ internal static class PhaseGradientStart
             Array.Fill(grid, new Cell { State = BelowTolerance }, gridCells - stride, stride);
             ForFrames(pool, frames, plan.Logs);
             ForFrames(pool, frames, plan.Steps);
-            Integrate(grid, gridCells, stride);
-            ForFrames(pool, frames, (start, end) => plan.Spectra(start, end, spectra));
+            int blocks = (frames + BlockFrames - 1) / BlockFrames;
+            int[] islands = new int[blocks];
+            ForRange(pool, blocks, (first, end) =>
+            {
+                for (int b = first; b < end; b++)
+                {
+                    islands[b] = Integrate(grid, stride, (b * BlockFrames + 1) * stride, (Math.Min(frames, (b + 1) * BlockFrames) + 1) * stride);
+                }
+            });
+            float[][] offsets = plan.AlignBlocks(islands);
+            ForFrames(pool, frames, (start, end) => plan.Spectra(start, end, spectra, offsets));
         }
         finally
         {
@@ -104,15 +114,17 @@ internal static class PhaseGradientStart
         }
     }
 
-    private static void ForFrames(FramePool? pool, int frames, Action<int, int> body)
+    private static void ForFrames(FramePool? pool, int frames, Action<int, int> body) => ForRange(pool, frames, body);
+
+    private static void ForRange(FramePool? pool, int count, Action<int, int> body)
     {
         if (pool is null)
         {
-            body(0, frames);
+            body(0, count);
         }
         else
         {
-            pool.For(frames, (start, end, _) => body(start, end));
+            pool.For(count, (start, end, _) => body(start, end));
         }
     }
 
@@ -238,9 +250,77 @@ internal static class PhaseGradientStart
             }
         }
 
+        /// <summary>
+        /// The phase offset of every island (a region integrated from one seed) of every block, so that islands
+        /// continue across the seams. At a seam, each integrated cell of a block's first frame is predicted from the
+        /// cell before it (the previous block's last frame) by the same trapezoidal step the integration takes; the
+        /// differences, weighted by the smaller magnitude of the two (a note that starts at the seam does not pull),
+        /// are summed as unit phasors per pair of islands that meet there. The pairs are then joined loudest first
+        /// (a maximum spanning forest, as the integration itself proceeds loudest first), each join fixing the relative
+        /// offset of the two groups it links; an island no seam connects keeps offset 0.
+        /// </summary>
+        public float[][] AlignBlocks(int[] islands)
+        {
+            int stride = bins + 2;
+            int[] firstIsland = new int[islands.Length + 1];
+            for (int b = 0; b < islands.Length; b++)
+            {
+                firstIsland[b + 1] = firstIsland[b] + islands[b];
+            }
+
+            var links = new List<(double Weight, int Before, int Here, double Offset)>();
+            var sums = new Dictionary<long, (double Re, double Im)>();
+            for (int b = 1; b < islands.Length; b++)
+            {
+                sums.Clear();
+                int first = GridRow(b * BlockFrames);
+                int magnitudeRow = b * BlockFrames * bins;
+                for (int k = 0; k < bins; k++)
+                {
+                    ref Cell here = ref grid[first + k];
+                    ref Cell before = ref grid[first + k - stride];
+                    if (here.State < 0 || before.State < 0)
+                    {
+                        continue;
+                    }
+
+                    double difference = before.Phase + 0.5 * (before.TimeStep + here.TimeStep) - here.Phase;
+                    double weight = Math.Min(magnitudes[magnitudeRow + k], magnitudes[magnitudeRow + k - bins]);
+                    long pair = ((long)(firstIsland[b - 1] + before.State) << 32) | (uint)(firstIsland[b] + here.State);
+                    (double re, double im) = sums.GetValueOrDefault(pair);
+                    sums[pair] = (re + weight * Math.Cos(difference), im + weight * Math.Sin(difference));
+                }
+
+                foreach ((long pair, (double re, double im)) in sums)
+                {
+                    links.Add((Math.Sqrt(re * re + im * im), (int)(pair >> 32), (int)(uint)pair, Math.Atan2(im, re)));
+                }
+            }
+
+            // Loudest first; ties by island numbers, so the order depends on the input alone.
+            links.Sort((x, y) => y.Weight != x.Weight ? y.Weight.CompareTo(x.Weight) : x.Before != y.Before ? x.Before.CompareTo(y.Before) : x.Here.CompareTo(y.Here));
+            var groups = new IslandGroups(firstIsland[^1]);
+            foreach ((_, int before, int here, double offset) in links)
+            {
+                groups.Join(before, here, offset);
+            }
+
+            var offsets = new float[islands.Length][];
+            for (int b = 0; b < islands.Length; b++)
+            {
+                offsets[b] = new float[islands[b]];
+                for (int i = 0; i < islands[b]; i++)
+                {
+                    offsets[b][i] = (float)groups.Offset(firstIsland[b] + i);
+                }
+            }
+
+            return offsets;
+        }
+
         /// <summary>Magnitudes with the integrated phases, moved from the window-centre phase to torch.stft's frame-start phase.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // run once per clip: straight to optimised code
-        public void Spectra(int start, int end, float[] spectra)
+        public void Spectra(int start, int end, float[] spectra, float[][] offsets)
         {
             double shift = -2.0 * Math.PI * (geometry.WindowOffset + geometry.WindowLength / 2.0) / geometry.FftSize;
             int width = Vector256<float>.Count;
@@ -256,6 +336,7 @@ internal static class PhaseGradientStart
                 {
                     int row = t * bins;
                     int gridRow = GridRow(t);
+                    float[] blockOffsets = offsets[t / BlockFrames];
                     for (int k = 0; k < bins; k++)
                     {
                         // Reduced to [0, 2 pi) in double, then float: the phases need float precision only. Cells below
@@ -264,7 +345,7 @@ internal static class PhaseGradientStart
                         ref Cell source = ref grid[gridRow + k];
                         double turns = source.State == BelowTolerance
                             ? NoiseTurns(row + k)
-                            : (source.Phase + shift * k) * InverseTwoPi;
+                            : ((double)source.Phase + blockOffsets[source.State] + shift * k) * InverseTwoPi;
                         angles[k] = (float)((turns - Math.Floor(turns)) * TwoPi);
                     }
 
@@ -290,6 +371,85 @@ internal static class PhaseGradientStart
         }
     }
 
+    /// <summary>
+    /// Union-find over islands with each island's phase offset relative to its group's root: joining two islands with
+    /// a relative offset either fixes their groups' relative offset or, when they are already in one group, does nothing.
+    /// </summary>
+    private sealed class IslandGroups
+    {
+        private readonly int[] _parent;
+        private readonly int[] _size;
+        private readonly double[] _offset; // relative to the parent
+
+        public IslandGroups(int count)
+        {
+            _parent = new int[count];
+            _size = new int[count];
+            _offset = new double[count];
+            for (int i = 0; i < count; i++)
+            {
+                _parent[i] = i;
+                _size[i] = 1;
+            }
+        }
+
+        /// <summary>Makes offset(<paramref name="here"/>) - offset(<paramref name="before"/>) = <paramref name="difference"/> unless they are already linked.</summary>
+        public void Join(int before, int here, double difference)
+        {
+            (int rootBefore, double offsetBefore) = Find(before);
+            (int rootHere, double offsetHere) = Find(here);
+            if (rootBefore == rootHere)
+            {
+                return;
+            }
+
+            // offset(rootHere) - offset(rootBefore) so that the link holds.
+            double between = offsetBefore + difference - offsetHere;
+            if (_size[rootHere] <= _size[rootBefore])
+            {
+                _parent[rootHere] = rootBefore;
+                _offset[rootHere] = between;
+                _size[rootBefore] += _size[rootHere];
+            }
+            else
+            {
+                _parent[rootBefore] = rootHere;
+                _offset[rootBefore] = -between;
+                _size[rootHere] += _size[rootBefore];
+            }
+        }
+
+        /// <summary>The island's offset relative to its group's root (the root's own offset is 0).</summary>
+        public double Offset(int island) => Find(island).Offset;
+
+        private (int Root, double Offset) Find(int island)
+        {
+            double total = 0;
+            int node = island;
+            while (_parent[node] != node)
+            {
+                total += _offset[node];
+                node = _parent[node];
+            }
+
+            // Path compression: point every island on the way straight at the root, with its total offset.
+            int root = node;
+            double remaining = total;
+            node = island;
+            while (_parent[node] != node)
+            {
+                int next = _parent[node];
+                double own = _offset[node];
+                _parent[node] = root;
+                _offset[node] = remaining;
+                remaining -= own;
+                node = next;
+            }
+
+            return (root, total);
+        }
+    }
+
     /// <summary>A fraction of a turn in [0, 1) that looks random, from the cell index alone (SplitMix64's finaliser).</summary>
     private static double NoiseTurns(int cell)
     {
@@ -301,22 +461,25 @@ internal static class PhaseGradientStart
     }
 
     /// <summary>
-    /// Algorithm 1 of the paper: integration from the largest pending coefficient outward, repeated until none is left.
+    /// Algorithm 1 of the paper over the cells [<paramref name="low"/>, <paramref name="high"/>) of one block: integration
+    /// from the largest pending coefficient outward, repeated until none is left; each run is an island, whose number
+    /// the cells keep in their state. Returns the number of islands.
     /// The max-heap is a bucket queue on the log-magnitude (<see cref="Buckets"/> buckets over the tolerance's range,
     /// 0.024 dB each at the default tolerance; last in, first out within a bucket): every operation is O(1) instead of
     /// O(log cells), and the order is fixed by integer arithmetic on the input alone, so it cannot depend on threads.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // run once per clip: straight to optimised code
-    private static void Integrate(Cell[] grid, int cells, int stride)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // run once per block: straight to optimised code
+    private static int Integrate(Cell[] grid, int stride, int low, int high)
     {
         int[] heads = ArrayPool<int>.Shared.Rent(Buckets);
         int[] counts = ArrayPool<int>.Shared.Rent(Buckets + 1);
-        int[] seeds = ArrayPool<int>.Shared.Rent(cells);
+        int[] seeds = ArrayPool<int>.Shared.Rent(high - low);
+        int islands = 0;
         try
         {
             // Seeds in decreasing magnitude (bucket), ties by increasing cell: a counting sort.
             Array.Clear(counts, 0, Buckets + 1);
-            for (int i = 0; i < cells; i++)
+            for (int i = low; i < high; i++)
             {
                 if (IsPending(grid[i].State))
                 {
@@ -330,7 +493,7 @@ internal static class PhaseGradientStart
             }
 
             int significant = counts[Buckets];
-            for (int i = 0; i < cells; i++)
+            for (int i = low; i < high; i++)
             {
                 if (IsPending(grid[i].State))
                 {
@@ -352,14 +515,28 @@ internal static class PhaseGradientStart
                 Push(grid, heads, ref top, seed);
                 while (TryPop(grid, heads, ref top, out int cell))
                 {
-                    // The border cells are never unvisited, so the neighbours need no range tests.
+                    // Popped: the state names the cell's island. The border cells are never pending, so the bin
+                    // neighbours need no range tests; the frame neighbours stay inside the block.
                     ref Cell here = ref grid[cell];
-                    Visit(grid, heads, ref top, cell + stride, here.Phase + 0.5f * (here.TimeStep + grid[cell + stride].TimeStep));
-                    Visit(grid, heads, ref top, cell - stride, here.Phase - 0.5f * (here.TimeStep + grid[cell - stride].TimeStep));
+                    here.State = islands;
+                    if (cell + stride < high)
+                    {
+                        Visit(grid, heads, ref top, cell + stride, here.Phase + 0.5f * (here.TimeStep + grid[cell + stride].TimeStep));
+                    }
+
+                    if (cell - stride >= low)
+                    {
+                        Visit(grid, heads, ref top, cell - stride, here.Phase - 0.5f * (here.TimeStep + grid[cell - stride].TimeStep));
+                    }
+
                     Visit(grid, heads, ref top, cell + 1, here.Phase + 0.5f * (here.BinStep + grid[cell + 1].BinStep));
                     Visit(grid, heads, ref top, cell - 1, here.Phase - 0.5f * (here.BinStep + grid[cell - 1].BinStep));
                 }
+
+                islands++;
             }
+
+            return islands;
         }
         finally
         {
@@ -383,6 +560,17 @@ internal static class PhaseGradientStart
 
     private const float TwoPiF = 2f * MathF.PI;
     private const float InverseTwoPiF = 1f / TwoPiF;
+
+    /// <summary>
+    /// Frames per integration block: blocks are integrated independently (in parallel when a pool is given) and joined
+    /// at their seams by <see cref="Plan.AlignBlocks"/>. Fixed, so the result does not depend on the thread count.
+    /// </summary>
+    /// <remarks>
+    /// 64 frames keep a block's cells (about 2 MB for Riffusion's 2206 bins) in cache, which alone made PGHI 1.7x faster
+    /// on one thread than one integration over the whole clip; on 20 real clips the mean SC after 32 iterations was
+    /// the same (0.0502 against 0.0500; per clip 0.94x-1.12x), 32 frames lost 6 %.
+    /// </remarks>
+    private const int BlockFrames = 64;
 
     /// <summary>Buckets of the integration queue: 4096 over the range between the largest magnitude and the tolerance.</summary>
     private const int Buckets = 4096;
