@@ -94,8 +94,8 @@ internal static class PhaseGradientStart
             var plan = new Plan(magnitudes, frames, bins, geometry, max, max * relativeTolerance, grid);
             Array.Fill(grid, new Cell { State = BelowTolerance }, 0, stride);
             Array.Fill(grid, new Cell { State = BelowTolerance }, gridCells - stride, stride);
-            ForFrames(pool, frames, plan.Logs);
-            ForFrames(pool, frames, plan.Steps);
+            ForRange(pool, frames, plan.Logs);
+            ForRange(pool, frames, plan.Steps);
             int blocks = (frames + BlockFrames - 1) / BlockFrames;
             int[] islands = new int[blocks];
             ForRange(pool, blocks, (first, end) =>
@@ -106,15 +106,13 @@ internal static class PhaseGradientStart
                 }
             });
             float[][] offsets = plan.AlignBlocks(islands);
-            ForFrames(pool, frames, (start, end) => plan.Spectra(start, end, spectra, offsets));
+            ForRange(pool, frames, (start, end) => plan.Spectra(start, end, spectra, offsets));
         }
         finally
         {
             ArrayPool<Cell>.Shared.Return(grid);
         }
     }
-
-    private static void ForFrames(FramePool? pool, int frames, Action<int, int> body) => ForRange(pool, frames, body);
 
     private static void ForRange(FramePool? pool, int count, Action<int, int> body)
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SpectroFlow.Audio.Codecs;
+using SpectroFlow.Audio.Dsp;
 using SpectroFlow.Core.Errors;
 using SpectroFlow.Core.Items;
 
@@ -22,19 +23,15 @@ internal static class ImageToAudioCommand
         var command = new Command("image-to-audio", "Convert a spectrogram image back into audio; a folder input converts every PNG in it") { input, output, seed, raw, bitrate, floatWav, format };
         parameters.AddTo(command, includeIterations: true);
         inversionArguments.AddTo(command);
+        // --raw is shorthand for --levelling raw.
         IEnumerable<(string Key, object Value)> InvertOptions(ParseResult result)
         {
-            if (result.GetValue(raw))
+            if (result.GetValue(raw) && result.GetResult(inversionArguments.Levelling) is { Implicit: false } && result.GetValue(inversionArguments.Levelling) != "raw")
             {
-                if (result.GetResult(inversionArguments.Levelling) is { Implicit: false } && result.GetValue(inversionArguments.Levelling) != "raw")
-                {
-                    throw new UsageException($"--raw and --levelling {result.GetValue(inversionArguments.Levelling)} contradict each other; give one");
-                }
-
-                return inversionArguments.BlockOptions(result).Select(o => o.Key == "levelling" ? (o.Key, (object)"raw") : o);
+                throw new UsageException($"--raw and --levelling {result.GetValue(inversionArguments.Levelling)} contradict each other; give one");
             }
 
-            return inversionArguments.BlockOptions(result);
+            return inversionArguments.BlockOptions(result, result.GetValue(raw) ? Levelling.Raw : null);
         }
 
         command.SetAction((result, cancellationToken) => context.RunAsync(async () =>

@@ -54,9 +54,12 @@ internal sealed class InversionArguments
         _ => Audio.Dsp.Levelling.Peak,
     };
 
-    /// <summary>The block options (<c>phase_init</c>, <c>quality</c>, <c>levelling</c>) for a recipe built from the command line.</summary>
-    public IEnumerable<(string Key, object Value)> BlockOptions(ParseResult result) =>
-        [("phase_init", result.GetValue(PhaseInit) ?? "pghi"), ("quality", result.GetValue(Quality) ?? "default"), ("levelling", OutputLevelling.Name(LevellingValue(result)))];
+    /// <summary>
+    /// The block options (<c>phase_init</c>, <c>quality</c>, <c>levelling</c>) for a recipe built from the command line;
+    /// <paramref name="levelling"/>, when given, replaces --levelling's.
+    /// </summary>
+    public IEnumerable<(string Key, object Value)> BlockOptions(ParseResult result, Levelling? levelling = null) =>
+        [("phase_init", result.GetValue(PhaseInit) ?? "pghi"), ("quality", result.GetValue(Quality) ?? "default"), ("levelling", OutputLevelling.Name(levelling ?? LevellingValue(result)))];
 
     /// <summary>The iterations to run: <paramref name="explicitIterations"/> when given, else the quality preset's.</summary>
     public int Iterations(ParseResult result, int? explicitIterations, int parameterIterations = 32) =>
